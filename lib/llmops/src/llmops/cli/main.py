@@ -1,0 +1,15 @@
+"""Entry point of the ``llmops`` command: the local stack and operator tools."""
+
+from __future__ import annotations
+
+import typer
+
+from llmops.cli import stack_commands
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Operate the LLMOps platform.")
+app.command()(stack_commands.up)
+app.command()(stack_commands.down)
+app.command()(stack_commands.status)
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,64 @@
+"""faust-streaming app factory: one place that sets the platform's delivery semantics.
+
+Every streaming service gets an app whose topics carry raw bytes (the Avro codec runs
+inside the pipeline, so undecodable events can be dead-lettered with their bytes),
+whose producer waits for all in-sync replicas, and whose consumer never acknowledges
+an event whose processing failed: retriable failures are retried in place and fatal
+ones stop the worker, so the event is read again after the restart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import faust
+
+from llmops.jsonlog import logging_dict_config
+from llmops.settings import ServiceSettings
+from llmops.topics import TopicSpec
+
+
+def create_faust_app(service: str, settings: ServiceSettings, **overrides: Any) -> faust.App:
+    """Create the faust app of ``service`` with the platform's settings.
+
+    Args:
+        service: Service name; the consumer group is ``llmops-<service>``.
+        settings: The service's settings (brokers, HTTP bind address and port).
+        **overrides: faust settings to change, e.g. ``producer_max_batch_size=1`` on Tansu.
+    """
+    options: dict[str, Any] = {
+        "broker": [f"kafka://{server}" for server in settings.bootstrap_servers],
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+        "producer_acks": -1,
+        "producer_linger": 0.0,
+        "consumer_auto_offset_reset": "earliest",
+        "broker_commit_interval": 1.0,
+        "stream_ack_exceptions": False,
+        "stream_ack_cancelled_tasks": False,
+        "topic_allow_declare": False,
+        "topic_disable_leader": True,
+        "web_enabled": True,
+        "web_bind": settings.http_host,
+        "web_host": settings.http_host,
+        "web_port": settings.http_port,
+        "web_stats_enabled": False,
+        "web_graph_enabled": False,
+        "web_router_enabled": False,
+        "web_tables_enabled": False,
+        "web_metrics_enabled": False,
+        "store": "memory://",
+        "datadir": f"/tmp/llmops-faust-{service}-{settings.http_port}",
+        "logging_config": logging_dict_config(service, settings.log_level),
+    }
+    options.update(overrides)
+    return faust.App(f"llmops-{service}", **options)
+
+
+def declare_topic(app: faust.App, spec: TopicSpec) -> faust.TopicT:
+    """Declare a platform topic on ``app`` with raw keys and values.
+
+    The topic must already exist (``llmops up`` and deployments create every topic
+    with its partitions); declaring does not create it.
+    """
+    return app.topic(spec.name, key_type=bytes, value_type=bytes, partitions=spec.partitions)

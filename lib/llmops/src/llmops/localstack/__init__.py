@@ -1,0 +1,1 @@
+"""The embedded local stack: real servers (or wire-compatible stand-ins) as processes on loopback."""

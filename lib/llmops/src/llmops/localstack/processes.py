@@ -1,0 +1,82 @@
+"""Start and stop background processes by PID, safely.
+
+A process started here runs in its own session (so Ctrl-C on the terminal does not
+reach it and the whole process group can be signalled), writes to a log file, and is
+recorded with its command line; stopping checks that the PID still runs that command
+line, so a recycled PID is never killed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+
+def spawn(argv: Sequence[str], log_path: Path, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> int:
+    """Start ``argv`` detached, appending stdout and stderr to ``log_path``; return its PID."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - argv is built by the stack, not from user input
+            list(argv), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=dict(env) if env is not None else None, cwd=cwd, start_new_session=True,
+        )
+    return process.pid
+
+
+def cmdline_of(pid: int) -> list[str] | None:
+    """Return the command line of a running process, or None if it is gone or a zombie."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    if state == "Z":
+        _reap(pid)
+        return None
+    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+
+
+def is_running(pid: int, argv: Sequence[str]) -> bool:
+    """True when ``pid`` is alive and still runs ``argv`` (guards against PID reuse)."""
+    current = cmdline_of(pid)
+    return current is not None and current[: len(argv)] == list(argv)[: len(current)]
+
+
+def stop(pid: int, argv: Sequence[str], grace_s: float = 10.0) -> bool:
+    """Stop a process started by :func:`spawn`: SIGTERM its group, then SIGKILL after ``grace_s``.
+
+    Returns:
+        True when a process was stopped, False when it was no longer running.
+    """
+    if not is_running(pid, argv):
+        return False
+    _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline:
+        if cmdline_of(pid) is None:
+            return True
+        time.sleep(0.05)
+    _signal_group(pid, signal.SIGKILL)
+    while cmdline_of(pid) is not None and time.monotonic() < deadline + 5:
+        time.sleep(0.05)
+    return True
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        return
+    except PermissionError:
+        os.kill(pid, sig)
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass

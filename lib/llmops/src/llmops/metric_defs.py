@@ -1,0 +1,51 @@
+"""Metrics every streaming service exports, declared once.
+
+Names follow ``llmops_<service>_<what>_<unit>``. Each service builds one
+:class:`PipelineMetrics` for itself; dashboards and alert rules refer to these names
+only (a test checks that each name they use is declared here or in a service's own
+``metric_defs`` module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+@dataclass(frozen=True)
+class PipelineMetrics:
+    """Consumer-side counters and timings shared by every streaming service.
+
+    Attributes:
+        consumed: ``llmops_<service>_events_consumed_total{topic}``: events read.
+        produced: ``llmops_<service>_events_produced_total{topic}``: events written and acknowledged.
+        dead_lettered: ``llmops_<service>_events_dead_lettered_total{topic,reason}``: invalid
+            events sent to the dead-letter topic (reason is the error class, never event content).
+        processing: ``llmops_<service>_event_processing_seconds{topic}``: time from reading
+            an event to acknowledging its output.
+    """
+
+    consumed: Counter
+    produced: Counter
+    dead_lettered: Counter
+    processing: Histogram
+
+
+def pipeline_metrics(service: str, registry: CollectorRegistry | None = None) -> PipelineMetrics:
+    """Declare the pipeline metrics of ``service`` in ``registry`` (the global one by default)."""
+    kwargs = {"registry": registry} if registry is not None else {}
+    return PipelineMetrics(
+        consumed=Counter(f"llmops_{service}_events_consumed", "Events read.", ["topic"], **kwargs),
+        produced=Counter(f"llmops_{service}_events_produced", "Events produced and acked.", ["topic"], **kwargs),
+        dead_lettered=Counter(
+            f"llmops_{service}_events_dead_lettered", "Events sent to the dead-letter topic.",
+            ["topic", "reason"], **kwargs,
+        ),
+        processing=Histogram(
+            f"llmops_{service}_event_processing_seconds", "Read-to-ack time of one event.",
+            ["topic"], buckets=LATENCY_BUCKETS, **kwargs,
+        ),
+    )

@@ -1,0 +1,94 @@
+"""Settings base shared by every service: typed, read once, validated at start-up.
+
+Only entry points build settings (from the environment); libraries take arguments.
+Each service subclasses :class:`ServiceSettings` with its own env prefix, e.g.
+``GATEWAY_KAFKA_BOOTSTRAP``. Required fields have no default, so a missing endpoint
+crashes at start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar, Self, TypeVar
+
+from pydantic import SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from llmops.errors import ConfigurationError
+
+
+class Environment(StrEnum):
+    """Where the service runs; development defaults are accepted only in ``local``."""
+
+    LOCAL = "local"
+    PRODUCTION = "production"
+
+
+class ServiceSettings(BaseSettings):
+    """Fields every service has.
+
+    Attributes:
+        environment: ``local`` accepts development secrets; anything else refuses them.
+        kafka_bootstrap: Comma-separated ``host:port`` list of Kafka brokers.
+        http_host: Address of the service's HTTP server (metrics, health, API).
+        http_port: Port of the service's HTTP server.
+        log_level: Python logging level name.
+        service_version: Reported in logs, metrics and audit records.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    service_name: ClassVar[str] = "service"
+
+    environment: Environment = Environment.PRODUCTION
+    kafka_bootstrap: str
+    http_host: str = "127.0.0.1"
+    http_port: int
+    log_level: str = "INFO"
+    service_version: str = "0.1.0"
+
+    @model_validator(mode="after")
+    def _refuse_dev_secrets(self) -> Self:
+        """Refuse any secret still equal to its development default outside local use."""
+        if self.environment is Environment.LOCAL:
+            return self
+        for name, field in type(self).model_fields.items():
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) and isinstance(field.default, SecretStr):
+                if value.get_secret_value() == field.default.get_secret_value():
+                    prefix = self.model_config.get("env_prefix", "")
+                    raise ValueError(
+                        f"{prefix}{name.upper()} is the development default, which is refused when "
+                        f"environment={self.environment.value}: set a real secret"
+                    )
+        return self
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        """The broker list as ``host:port`` strings."""
+        return [s.strip() for s in self.kafka_bootstrap.split(",") if s.strip()]
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def load_settings(cls: type[S], **overrides: Any) -> S:
+    """Build settings from the environment, turning validation errors into a clear message.
+
+    Raises:
+        ConfigurationError: Naming every missing or invalid variable.
+    """
+    try:
+        return cls(**overrides)
+    except ValidationError as exc:
+        prefix = cls.model_config.get("env_prefix", "")
+        problems = "; ".join(_describe(prefix, err) for err in exc.errors())
+        raise ConfigurationError(f"invalid {cls.service_name} configuration: {problems}") from exc
+
+
+def _describe(prefix: str, error: Any) -> str:
+    location = "".join(str(part) for part in error.get("loc", ()))
+    variable = f"{prefix}{location.upper()}" if location else "settings"
+    message = str(error.get("msg", "invalid"))
+    if error.get("type") == "missing":
+        return f"{variable} is required"
+    return f"{variable}: {message}"

@@ -1,0 +1,102 @@
+"""The per-event step every streaming service runs: decode, handle, classify failures.
+
+``decode -> handle`` where ``handle`` produces the service's output and returns once
+the broker acknowledged it. Failures are classified the arroyo way:
+
+* :class:`~llmops.errors.InvalidMessage` (while decoding or handling): the raw event
+  goes to the dead-letter topic with the reason and processing goes on, within the
+  invalid-share budget;
+* :class:`~llmops.errors.RetriableError`: retried in place with backoff, so the event
+  is never acknowledged before its output is durable;
+* anything else propagates: the event stays unacknowledged and is read again after
+  the worker restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from llmops.backoff import Backoff
+from llmops.codec import AvroCodec
+from llmops.dead_letter import DeadLetterQueue, RawEvent
+from llmops.errors import InvalidMessage, RetriableError
+from llmops.jsonlog import log_context
+from llmops.metric_defs import PipelineMetrics
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, RawEvent], Awaitable[None]]
+
+
+class EventProcessor:
+    """Run one handler over the raw events of one topic.
+
+    Args:
+        codec: Decodes the events.
+        schema: Schema name the topic carries.
+        handle: Coroutine taking the decoded event and the raw event; it must only
+            return once its output is durably written.
+        dead_letters: Where invalid events go.
+        metrics: The service's pipeline metrics.
+        backoff: Delays between retries of retriable failures.
+    """
+
+    def __init__(
+        self, codec: AvroCodec, schema: str, handle: Handler, dead_letters: DeadLetterQueue,
+        metrics: PipelineMetrics, backoff: Backoff | None = None,
+    ) -> None:
+        self.codec = codec
+        self.schema = schema
+        self.handle = handle
+        self.dead_letters = dead_letters
+        self.metrics = metrics
+        self.backoff = backoff or Backoff(initial_s=0.2, maximum_s=15.0)
+
+    async def process(self, raw: RawEvent) -> None:
+        """Process one event; returns when it may be acknowledged."""
+        started = time.perf_counter()
+        self.metrics.consumed.labels(raw.topic).inc()
+        with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
+            try:
+                event = self.codec.decode(raw.value or b"", self.schema)
+                with log_context(request_id=event.get("request_id"), tenant=event.get("tenant")):
+                    await self._handle_with_retries(event, raw)
+            except InvalidMessage as exc:
+                await self._dead_letter(raw, exc)
+                return
+        self.dead_letters.record_valid()
+        self.metrics.processing.labels(raw.topic).observe(time.perf_counter() - started)
+
+    async def _handle_with_retries(self, event: Any, raw: RawEvent) -> None:
+        attempt = 0
+        while True:
+            try:
+                await self.handle(event, raw)
+                return
+            except RetriableError as exc:
+                delay = self.backoff.delay(attempt)
+                log.warning("retriable failure, retrying", extra={"error": str(exc), "retry_in_s": round(delay, 3)})
+                attempt += 1
+                await asyncio.sleep(delay)
+
+    async def _dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
+        log.warning("dead-lettering invalid event", extra={"error": error.reason})
+        self.metrics.dead_lettered.labels(raw.topic, type(error).__name__).inc()
+        await self.dead_letters.dead_letter(raw, error)
+
+
+def raw_event_from_faust(event: Any) -> RawEvent:
+    """Convert a faust ``EventT`` to a :class:`RawEvent` (no decoding)."""
+    message = event.message
+    headers = message.headers or ()
+    pairs = headers.items() if isinstance(headers, dict) else headers
+    return RawEvent(
+        topic=message.topic, partition=message.partition, offset=message.offset,
+        key=message.key, value=message.value,
+        headers=tuple((str(k), v) for k, v in pairs),
+        timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None,
+    )

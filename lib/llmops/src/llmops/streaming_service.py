@@ -1,0 +1,99 @@
+"""Wiring shared by the faust-based services: codec, dead letters, metrics, health, worker.
+
+A service builds one :class:`StreamingService`, declares its agents on ``.app`` in its
+``pipeline.py`` and calls :meth:`StreamingService.run`. The HTTP endpoints every
+service has (``/healthz``, ``/readyz``, ``/metrics``) are served by faust's web server
+on the service's ``http_port``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import faust
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from llmops import topics
+from llmops.codec import AvroCodec
+from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
+from llmops.errors import RetriableError
+from llmops.faust_app import create_faust_app
+from llmops.health import Readiness
+from llmops.metric_defs import PipelineMetrics, pipeline_metrics
+from llmops.schema_store import SchemaStore
+from llmops.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class StreamingService:
+    """Everything a faust service needs besides its domain logic.
+
+    Args:
+        name: Service name (consumer group ``llmops-<name>``, metric prefix).
+        settings: The service's settings.
+        codec: Avro codec; loaded from ``schemas/`` when omitted.
+        metrics: Pipeline metrics; declared in the global registry when omitted.
+        **faust_overrides: Passed to :func:`create_faust_app`.
+    """
+
+    def __init__(
+        self, name: str, settings: ServiceSettings, codec: AvroCodec | None = None,
+        metrics: PipelineMetrics | None = None, **faust_overrides: Any,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.codec = codec or AvroCodec(SchemaStore.load())
+        self.metrics = metrics or pipeline_metrics(name)
+        self.app = create_faust_app(name, settings, **faust_overrides)
+        self.readiness = Readiness()
+        self.readiness.add("kafka", self._kafka_ready)
+        self.dead_letters = DeadLetterQueue(name, self.codec, self._send_dead_letter, InvalidShareBudget())
+        self._register_http_routes()
+
+    async def send(
+        self, topic: str, value: bytes, key: bytes | None = None, partition: int | None = None,
+        headers: Sequence[tuple[str, bytes]] | None = None,
+    ) -> None:
+        """Produce one record through faust's producer and wait for the broker's ack.
+
+        Raises:
+            RetriableError: When the produce failed; the event that caused it must be retried.
+        """
+        try:
+            await self.app.producer.send_and_wait(
+                topic, key, value, partition=partition, timestamp=None, headers=list(headers or ()),
+            )
+        except Exception as exc:
+            raise RetriableError(f"produce to {topic} failed: {exc}") from exc
+        self.metrics.produced.labels(topic).inc()
+
+    async def _send_dead_letter(self, key: bytes | None, value: bytes) -> None:
+        await self.send(topics.DEADLETTER.name, value, key=key)
+
+    async def _kafka_ready(self) -> bool:
+        return bool(self.app.producer.started) and not self.app.rebalancing
+
+    def _register_http_routes(self) -> None:
+        readiness = self.readiness
+        service = self.name
+
+        @self.app.page("/healthz")
+        async def healthz(web: Any, request: Any) -> Any:
+            return web.json({"status": "ok", "service": service})
+
+        @self.app.page("/readyz")
+        async def readyz(web: Any, request: Any) -> Any:
+            ready, checks = await readiness.evaluate()
+            return web.json({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+        @self.app.page("/metrics")
+        async def metrics(web: Any, request: Any) -> Any:
+            return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
+
+    def run(self) -> None:
+        """Run the faust worker in the foreground until SIGINT or SIGTERM."""
+        worker = faust.Worker(self.app, loglevel=self.settings.log_level, quiet=True)
+        worker.execute_from_commandline()
