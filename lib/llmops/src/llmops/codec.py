@@ -64,7 +64,9 @@ class AvroCodec:
         except (EOFError, ValueError, UnicodeDecodeError, IndexError, TypeError) as exc:
             raise InvalidMessage(f"corrupt {schema} body: {type(exc).__name__}: {exc}") from exc
         except fastavro.read.SchemaResolutionError as exc:
-            raise InvalidMessage(f"{writer.name}.v{writer.version} cannot be read as {schema}: {exc}") from exc
+            raise InvalidMessage(
+                f"{writer.name}.v{writer.version} cannot be read as {schema}: {exc}"
+            ) from exc
 
     def writer_of(self, data: bytes) -> SchemaVersion:
         """Return the writer schema named by the header of ``data``.

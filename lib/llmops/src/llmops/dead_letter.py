@@ -81,7 +81,9 @@ class DeadLetterQueue:
         budget: Cap on the invalid share of input.
     """
 
-    def __init__(self, service: str, codec: AvroCodec, send: SendDeadLetter, budget: InvalidShareBudget) -> None:
+    def __init__(
+        self, service: str, codec: AvroCodec, send: SendDeadLetter, budget: InvalidShareBudget
+    ) -> None:
         self.service = service
         self.codec = codec
         self.send = send

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -55,7 +56,7 @@ class JsonFormatter(logging.Formatter):
         return orjson.dumps(line, default=str).decode()
 
 
-JsonFormatter.converter = __import__("time").gmtime  # type: ignore[assignment]
+JsonFormatter.converter = time.gmtime
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
@@ -75,7 +76,9 @@ def logging_dict_config(service: str, level: str = "INFO") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter, "service": service}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        },
         "root": {"handlers": ["stderr"], "level": level.upper()},
         "loggers": {
             name: {"level": "WARNING"} for name in ("aiokafka", "faust", "mode", "elastic_transport", "httpx")

@@ -36,16 +36,25 @@ class PipelineMetrics:
 
 def pipeline_metrics(service: str, registry: CollectorRegistry | None = None) -> PipelineMetrics:
     """Declare the pipeline metrics of ``service`` in ``registry`` (the global one by default)."""
-    kwargs = {"registry": registry} if registry is not None else {}
+    from prometheus_client import REGISTRY
+
+    target = registry if registry is not None else REGISTRY
     return PipelineMetrics(
-        consumed=Counter(f"llmops_{service}_events_consumed", "Events read.", ["topic"], **kwargs),
-        produced=Counter(f"llmops_{service}_events_produced", "Events produced and acked.", ["topic"], **kwargs),
+        consumed=Counter(f"llmops_{service}_events_consumed", "Events read.", ["topic"], registry=target),
+        produced=Counter(
+            f"llmops_{service}_events_produced", "Events produced and acked.", ["topic"], registry=target
+        ),
         dead_lettered=Counter(
-            f"llmops_{service}_events_dead_lettered", "Events sent to the dead-letter topic.",
-            ["topic", "reason"], **kwargs,
+            f"llmops_{service}_events_dead_lettered",
+            "Events sent to the dead-letter topic.",
+            ["topic", "reason"],
+            registry=target,
         ),
         processing=Histogram(
-            f"llmops_{service}_event_processing_seconds", "Read-to-ack time of one event.",
-            ["topic"], buckets=LATENCY_BUCKETS, **kwargs,
+            f"llmops_{service}_event_processing_seconds",
+            "Read-to-ack time of one event.",
+            ["topic"],
+            buckets=LATENCY_BUCKETS,
+            registry=target,
         ),
     )

@@ -26,7 +26,10 @@ class DurableProducer:
     def __init__(self, bootstrap: str, client_id: str, linger_ms: int = 0) -> None:
         self.bootstrap = bootstrap
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap, client_id=client_id, acks="all", linger_ms=linger_ms,
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            acks="all",
+            linger_ms=linger_ms,
             request_timeout_ms=15_000,
         )
         self.started = False
@@ -50,7 +53,11 @@ class DurableProducer:
         self.started = False
 
     async def send(
-        self, topic: str, value: bytes, key: bytes | None = None, partition: int | None = None,
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None = None,
+        partition: int | None = None,
         headers: Sequence[tuple[str, bytes]] | None = None,
     ) -> None:
         """Produce one record and wait until all in-sync replicas have it.

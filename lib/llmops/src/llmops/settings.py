@@ -53,8 +53,9 @@ class ServiceSettings(BaseSettings):
             return self
         for name, field in type(self).model_fields.items():
             value = getattr(self, name)
-            if isinstance(value, SecretStr) and isinstance(field.default, SecretStr):
-                if value.get_secret_value() == field.default.get_secret_value():
+            default = field.default
+            if isinstance(value, SecretStr) and isinstance(default, SecretStr):  # noqa: SIM102
+                if value.get_secret_value() == default.get_secret_value():
                     prefix = self.model_config.get("env_prefix", "")
                     raise ValueError(
                         f"{prefix}{name.upper()} is the development default, which is refused when "

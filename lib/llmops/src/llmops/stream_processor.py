@@ -46,8 +46,13 @@ class EventProcessor:
     """
 
     def __init__(
-        self, codec: AvroCodec, schema: str, handle: Handler, dead_letters: DeadLetterQueue,
-        metrics: PipelineMetrics, backoff: Backoff | None = None,
+        self,
+        codec: AvroCodec,
+        schema: str,
+        handle: Handler,
+        dead_letters: DeadLetterQueue,
+        metrics: PipelineMetrics,
+        backoff: Backoff | None = None,
     ) -> None:
         self.codec = codec
         self.schema = schema
@@ -79,7 +84,9 @@ class EventProcessor:
                 return
             except RetriableError as exc:
                 delay = self.backoff.delay(attempt)
-                log.warning("retriable failure, retrying", extra={"error": str(exc), "retry_in_s": round(delay, 3)})
+                log.warning(
+                    "retriable failure, retrying", extra={"error": str(exc), "retry_in_s": round(delay, 3)}
+                )
                 attempt += 1
                 await asyncio.sleep(delay)
 
@@ -95,8 +102,11 @@ def raw_event_from_faust(event: Any) -> RawEvent:
     headers = message.headers or ()
     pairs = headers.items() if isinstance(headers, dict) else headers
     return RawEvent(
-        topic=message.topic, partition=message.partition, offset=message.offset,
-        key=message.key, value=message.value,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+        key=message.key,
+        value=message.value,
         headers=tuple((str(k), v) for k, v in pairs),
         timestamp_ms=int(message.timestamp * 1000) if message.timestamp else None,
     )

@@ -19,11 +19,13 @@ from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
 from llmops.errors import RetriableError
-from llmops.faust_app import create_faust_app
+from llmops.faust_app import create_faust_app, declare_topic
 from llmops.health import Readiness
 from llmops.metric_defs import PipelineMetrics, pipeline_metrics
 from llmops.schema_store import SchemaStore
 from llmops.settings import ServiceSettings
+from llmops.stream_processor import EventProcessor, Handler, raw_event_from_faust
+from llmops.topics import TopicSpec
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +42,12 @@ class StreamingService:
     """
 
     def __init__(
-        self, name: str, settings: ServiceSettings, codec: AvroCodec | None = None,
-        metrics: PipelineMetrics | None = None, **faust_overrides: Any,
+        self,
+        name: str,
+        settings: ServiceSettings,
+        codec: AvroCodec | None = None,
+        metrics: PipelineMetrics | None = None,
+        **faust_overrides: Any,
     ) -> None:
         self.name = name
         self.settings = settings
@@ -54,7 +60,11 @@ class StreamingService:
         self._register_http_routes()
 
     async def send(
-        self, topic: str, value: bytes, key: bytes | None = None, partition: int | None = None,
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes | None = None,
+        partition: int | None = None,
         headers: Sequence[tuple[str, bytes]] | None = None,
     ) -> None:
         """Produce one record through faust's producer and wait for the broker's ack.
@@ -64,11 +74,38 @@ class StreamingService:
         """
         try:
             await self.app.producer.send_and_wait(
-                topic, key, value, partition=partition, timestamp=None, headers=list(headers or ()),
+                topic,
+                key,
+                value,
+                partition=partition,
+                timestamp=None,
+                headers=list(headers or ()),
             )
         except Exception as exc:
             raise RetriableError(f"produce to {topic} failed: {exc}") from exc
         self.metrics.produced.labels(topic).inc()
+
+    def consume(self, spec: TopicSpec, handle: Handler, concurrency: int = 1) -> EventProcessor:
+        """Declare an agent that runs ``handle`` on every event of ``spec``'s topic.
+
+        Args:
+            spec: The input topic.
+            handle: Coroutine taking the decoded event and the raw event; it returns
+                once the output is acknowledged, which is when faust may acknowledge the
+                input event and later commit its offset.
+            concurrency: Concurrent actors; events of one partition then complete out
+                of order, which faust's offset tracking tolerates (it commits only up
+                to the first unacknowledged offset).
+        """
+        processor = EventProcessor(self.codec, spec.schema, handle, self.dead_letters, self.metrics)
+
+        async def agent(stream: Any) -> None:
+            async for event in stream.events():
+                await processor.process(raw_event_from_faust(event))
+
+        agent.__name__ = agent.__qualname__ = f"{self.name}_{spec.schema}_agent"
+        self.app.agent(declare_topic(self.app, spec), name=agent.__name__, concurrency=concurrency)(agent)
+        return processor
 
     async def _send_dead_letter(self, key: bytes | None, value: bytes) -> None:
         await self.send(topics.DEADLETTER.name, value, key=key)

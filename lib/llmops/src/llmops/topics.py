@@ -36,28 +36,58 @@ class TopicSpec:
 
 
 REQUESTS = TopicSpec(
-    "llm.requests.v1", "request", events.LlmRequest, "request_id", 6,
-    ("gateway", "backend services"), ("inference", "audit"),
+    "llm.requests.v1",
+    "request",
+    events.LlmRequest,
+    "request_id",
+    6,
+    ("gateway", "backend services"),
+    ("inference", "audit"),
 )
 COMPLETIONS = TopicSpec(
-    "llm.completions.v1", "completion", events.LlmCompletion, "request_id", 6,
-    ("inference",), ("guardrails", "audit", "drift"),
+    "llm.completions.v1",
+    "completion",
+    events.LlmCompletion,
+    "request_id",
+    6,
+    ("inference",),
+    ("guardrails", "audit", "drift"),
 )
 RESPONSES = TopicSpec(
-    "llm.responses.v1", "response", events.LlmResponse, "request_id", 6,
-    ("guardrails",), ("gateway", "backend services", "audit", "drift"),
+    "llm.responses.v1",
+    "response",
+    events.LlmResponse,
+    "request_id",
+    6,
+    ("guardrails",),
+    ("gateway", "backend services", "audit", "drift"),
 )
 DRIFT = TopicSpec(
-    "llm.drift.v1", "drift_report", events.DriftReport, "feature", 3,
-    ("drift",), ("ops", "alerting"),
+    "llm.drift.v1",
+    "drift_report",
+    events.DriftReport,
+    "feature",
+    3,
+    ("drift",),
+    ("ops", "alerting"),
 )
 RETRAIN = TopicSpec(
-    "llm.retrain.v1", "retrain_trigger", events.RetrainTrigger, "model", 3,
-    ("drift",), ("retraining pipelines",),
+    "llm.retrain.v1",
+    "retrain_trigger",
+    events.RetrainTrigger,
+    "model",
+    3,
+    ("drift",),
+    ("retraining pipelines",),
 )
 DEADLETTER = TopicSpec(
-    "llm.deadletter.v1", "dead_letter", events.DeadLetter, "source key", 3,
-    ("gateway", "inference", "guardrails", "drift", "audit"), ("ops",),
+    "llm.deadletter.v1",
+    "dead_letter",
+    events.DeadLetter,
+    "source key",
+    3,
+    ("gateway", "inference", "guardrails", "drift", "audit"),
+    ("ops",),
 )
 
 ALL_TOPICS: tuple[TopicSpec, ...] = (REQUESTS, COMPLETIONS, RESPONSES, DRIFT, RETRAIN, DEADLETTER)

@@ -16,7 +16,8 @@ from llmops.localstack.components import StackConfig
 from llmops.localstack.stack import LocalStack
 
 RunDir = Annotated[
-    Path, typer.Option("--run-dir", envvar="LLMOPS_RUN_DIR", help="Holds logs, PIDs and data of the stack."),
+    Path,
+    typer.Option("--run-dir", envvar="LLMOPS_RUN_DIR", help="Holds logs, PIDs and data of the stack."),
 ]
 
 

@@ -32,7 +32,7 @@ def packaged_binary(module: str, relative: str, pip_name: str) -> str:
         package = __import__(module)
     except ImportError as exc:
         raise ConfigurationError(f"{module} not installed: install it with pip install {pip_name}") from exc
-    path = Path(package.__file__).parent / relative
+    path = Path(str(package.__file__)).parent / relative
     if not path.is_file():
         raise ConfigurationError(f"{path} missing: reinstall {pip_name}")
     mode = path.stat().st_mode

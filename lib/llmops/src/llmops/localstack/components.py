@@ -58,7 +58,12 @@ class StackConfig:
     run_dir: Path
     ports: StackPorts = field(default_factory=StackPorts)
     simulator_args: tuple[str, ...] = ("--prefill-ms-per-token", "0.2", "--decode-ms-per-token", "2")
-    fallback_simulator_args: tuple[str, ...] = ("--prefill-ms-per-token", "0.05", "--decode-ms-per-token", "1")
+    fallback_simulator_args: tuple[str, ...] = (
+        "--prefill-ms-per-token",
+        "0.05",
+        "--decode-ms-per-token",
+        "1",
+    )
     service_env: dict[str, str] = field(default_factory=dict)
 
 
@@ -66,26 +71,66 @@ def infrastructure(config: StackConfig) -> list[Component]:
     """The servers: noida-db (Kafka + Elasticsearch), Redis and two TGI simulators."""
     p, run = config.ports, config.run_dir
     noida = (
-        binaries.noida_db(), "start", "--only", "kafka,elasticsearch", "--data-dir", str(run / "noida-data"),
-        "--host", HOST, "--kafka-port", str(p.kafka), "--elasticsearch-port", str(p.elasticsearch),
+        binaries.noida_db(),
+        "start",
+        "--only",
+        "kafka,elasticsearch",
+        "--data-dir",
+        str(run / "noida-data"),
+        "--host",
+        HOST,
+        "--kafka-port",
+        str(p.kafka),
+        "--elasticsearch-port",
+        str(p.elasticsearch),
     )
     redis = (
-        binaries.debian_binary("redis-server", "redis-server"), "--bind", HOST, "--port", str(p.redis),
-        "--dir", str(run / "redis-data"), "--appendonly", "yes", "--save", "", "--daemonize", "no",
-        "--protected-mode", "yes",
+        binaries.debian_binary("redis-server", "redis-server"),
+        "--bind",
+        HOST,
+        "--port",
+        str(p.redis),
+        "--dir",
+        str(run / "redis-data"),
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--daemonize",
+        "no",
+        "--protected-mode",
+        "yes",
     )
     es_url = f"http://{HOST}:{p.elasticsearch}"
     return [
-        Component("noida-db", noida, f"kafka://{HOST}:{p.kafka} {es_url}",
-                  _all(probes.tcp_open(HOST, p.kafka), probes.http_ok(f"{es_url}/_cluster/health")), 0),
+        Component(
+            "noida-db",
+            noida,
+            f"kafka://{HOST}:{p.kafka} {es_url}",
+            _all(probes.tcp_open(HOST, p.kafka), probes.http_ok(f"{es_url}/_cluster/health")),
+            0,
+        ),
         Component("redis", redis, f"redis://{HOST}:{p.redis}", probes.redis_ping(HOST, p.redis), 0),
         _simulator("tgi-simulator", p.tgi, "meta-llama/Llama-3.1-8B-Instruct", config.simulator_args),
-        _simulator("tgi-fallback", p.tgi_fallback, "Qwen/Qwen2.5-0.5B-Instruct", config.fallback_simulator_args),
+        _simulator(
+            "tgi-fallback", p.tgi_fallback, "Qwen/Qwen2.5-0.5B-Instruct", config.fallback_simulator_args
+        ),
     ]
 
 
 def _simulator(name: str, port: int, model_id: str, extra: tuple[str, ...]) -> Component:
-    argv = (sys.executable, "-m", "tgi_simulator", "--host", HOST, "--port", str(port), "--model-id", model_id, *extra)
+    argv = (
+        sys.executable,
+        "-m",
+        "tgi_simulator",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--model-id",
+        model_id,
+        *extra,
+    )
     url = f"http://{HOST}:{port}"
     return Component(name, argv, url, probes.http_ok(f"{url}/health"), 0)
 
@@ -95,7 +140,9 @@ def service_env(service: str, config: StackConfig) -> dict[str, str]:
     p = config.ports
     prefix = service.upper() + "_"
     env = {
-        "ENVIRONMENT": "local", "KAFKA_BOOTSTRAP": f"{HOST}:{p.kafka}", "HTTP_HOST": HOST,
+        "ENVIRONMENT": "local",
+        "KAFKA_BOOTSTRAP": f"{HOST}:{p.kafka}",
+        "HTTP_HOST": HOST,
         "HTTP_PORT": str(getattr(p, service)),
     }
     specific = {
@@ -111,8 +158,12 @@ def services(config: StackConfig) -> list[Component]:
     """The five platform services, each a ``python -m <service>`` process."""
     return [
         Component(
-            name, (sys.executable, "-m", name), f"http://{HOST}:{getattr(config.ports, name)}",
-            probes.http_ok(f"http://{HOST}:{getattr(config.ports, name)}/readyz"), 1, service_env(name, config),
+            name,
+            (sys.executable, "-m", name),
+            f"http://{HOST}:{getattr(config.ports, name)}",
+            probes.http_ok(f"http://{HOST}:{getattr(config.ports, name)}/readyz"),
+            1,
+            service_env(name, config),
         )
         for name in SERVICES
     ]
@@ -122,8 +173,10 @@ def prometheus(config: StackConfig) -> Component:
     """Prometheus, scraping every service and simulator (config written into the run dir)."""
     p, run = config.ports, config.run_dir
     argv = (
-        binaries.debian_binary("prometheus", "prometheus"), f"--config.file={run / 'prometheus.yml'}",
-        f"--storage.tsdb.path={run / 'prometheus-data'}", f"--web.listen-address={HOST}:{p.prometheus}",
+        binaries.debian_binary("prometheus", "prometheus"),
+        f"--config.file={run / 'prometheus.yml'}",
+        f"--storage.tsdb.path={run / 'prometheus-data'}",
+        f"--web.listen-address={HOST}:{p.prometheus}",
         "--storage.tsdb.retention.time=2d",
     )
     url = f"http://{HOST}:{p.prometheus}"

@@ -22,7 +22,7 @@ from llmops.kafka_admin import ensure_topics
 from llmops.localstack import components, processes
 from llmops.localstack.components import Component, StackConfig
 from llmops.localstack.probes import wait_until
-from llmops.localstack.state import Started, StackState
+from llmops.localstack.state import StackState, Started
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +59,9 @@ class LocalStack:
         running = [p for p in self.state.read() if processes.is_running(p.pid, p.argv)]
         if running:
             names = ", ".join(f"{p.name} ({p.pid})" for p in running)
-            raise ConfigurationError(f"the stack is already running in {self.config.run_dir}: {names}; "
-                                     "run `llmops down` first")
+            raise ConfigurationError(
+                f"the stack is already running in {self.config.run_dir}: {names}; run `llmops down` first"
+            )
         self.config.run_dir.mkdir(parents=True, exist_ok=True)
         for sub in ("logs", "redis-data", "noida-data", "prometheus-data"):
             (self.config.run_dir / sub).mkdir(exist_ok=True)
@@ -107,7 +108,10 @@ class LocalStack:
             self.state.write(started)
         for component, record in launched:
             wait_until(
-                component.name, component.url, component.probe, component.ready_timeout_s,
+                component.name,
+                component.url,
+                component.probe,
+                component.ready_timeout_s,
                 alive=lambda r=record: processes.is_running(r.pid, r.argv),  # type: ignore[misc]
             )
             log.info("ready", extra={"part": component.name, "pid": record.pid, "url": component.url})

@@ -35,7 +35,9 @@ class StackState:
         """Record ``processes`` atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(orjson.dumps({"processes": [asdict(p) for p in processes]}, option=orjson.OPT_INDENT_2))
+        tmp.write_bytes(
+            orjson.dumps({"processes": [asdict(p) for p in processes]}, option=orjson.OPT_INDENT_2)
+        )
         tmp.replace(self.path)
 
     def clear(self) -> None:

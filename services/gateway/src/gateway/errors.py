@@ -1,0 +1,74 @@
+"""HTTP errors in OpenAI's shape: ``{"error": {"message", "type", "param", "code"}}``.
+
+The official ``openai`` client turns these into its typed exceptions, so callers see
+the same errors they would see from OpenAI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+
+
+class ApiError(Exception):
+    """An error answered to the caller.
+
+    Args:
+        status: HTTP status.
+        message: Human-readable explanation.
+        type_: OpenAI error type (``invalid_request_error``, ``rate_limit_error``, ``api_error``...).
+        code: Stable machine-readable code.
+        param: Request field at fault, if any.
+        headers: Extra response headers (``WWW-Authenticate``, ``Retry-After``).
+    """
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        type_: str,
+        code: str,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type_
+        self.code = code
+        self.param = param
+        self.headers = headers or {}
+        if status == 401:
+            self.headers.setdefault(
+                "WWW-Authenticate", f'Bearer error="invalid_token", error_description="{code}"'
+            )
+
+
+def error_response(error: ApiError) -> Response:
+    """Render an :class:`ApiError` as an OpenAI-style JSON response."""
+    body = {"error": {"message": error.message, "type": error.type, "param": error.param, "code": error.code}}
+    return Response(
+        orjson.dumps(body), status_code=error.status, media_type="application/json", headers=error.headers
+    )
+
+
+async def handle_api_error(request: Request, exc: Exception) -> Response:
+    """FastAPI handler for :class:`ApiError`."""
+    assert isinstance(exc, ApiError)
+    return error_response(exc)
+
+
+async def handle_validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI handler turning body validation errors into 400 naming the field."""
+    assert isinstance(exc, RequestValidationError)
+    first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
+    location = [str(p) for p in first.get("loc", ()) if p != "body"]
+    param = ".".join(location) or None
+    message = (
+        f"{param}: {first.get('msg', 'invalid')}" if param else str(first.get("msg", "invalid request body"))
+    )
+    return error_response(ApiError(400, message, "invalid_request_error", "invalid_request", param))

@@ -1,0 +1,106 @@
+"""Read this replica's reply partition and hand each response to its waiting caller.
+
+The consumer is assigned the partition directly (no consumer group: the partition is
+owned by this replica, not shared), starts at the end, and runs as one background task
+that never blocks on a caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
+
+from gateway.metric_defs import REPLIES_UNMATCHED
+from gateway.pending import PendingReplies
+from llmops import topics
+from llmops.codec import AvroCodec
+from llmops.dead_letter import DeadLetterQueue, RawEvent
+from llmops.errors import DependencyUnavailable, InvalidMessage
+
+log = logging.getLogger(__name__)
+
+
+class ReplyListener:
+    """Background consumer of one reply partition.
+
+    Args:
+        bootstrap: Kafka brokers.
+        topic: Reply topic.
+        partition: Partition owned by this replica.
+        codec: Decodes responses.
+        pending: Where waiting callers are.
+        dead_letters: Where undecodable replies go.
+    """
+
+    def __init__(
+        self,
+        bootstrap: str,
+        topic: str,
+        partition: int,
+        codec: AvroCodec,
+        pending: PendingReplies,
+        dead_letters: DeadLetterQueue,
+    ) -> None:
+        self.partition = TopicPartition(topic, partition)
+        self.codec = codec
+        self.pending = pending
+        self.dead_letters = dead_letters
+        self.bootstrap = bootstrap
+        self._consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap,
+            enable_auto_commit=False,
+            fetch_max_wait_ms=50,
+            auto_offset_reset="latest",
+        )
+        self._task: asyncio.Task[None] | None = None
+        self.assigned = False
+
+    async def start(self) -> None:
+        """Connect, take the partition at its end, and start reading in the background."""
+        try:
+            await self._consumer.start()
+            self._consumer.assign([self.partition])
+            await self._consumer.seek_to_end(self.partition)
+            await self._consumer.position(self.partition)
+        except KafkaError as exc:
+            await self._consumer.stop()
+            raise DependencyUnavailable("kafka", self.bootstrap, str(exc)) from exc
+        self.assigned = True
+        self._task = asyncio.create_task(self._run(), name="reply-listener")
+
+    async def stop(self) -> None:
+        """Stop reading and disconnect."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._consumer.stop()
+
+    async def _run(self) -> None:
+        while True:
+            batches = await self._consumer.getmany(timeout_ms=1000, max_records=500)
+            for records in batches.values():
+                for record in records:
+                    await self._deliver(record)
+
+    async def _deliver(self, record: ConsumerRecord) -> None:
+        raw = RawEvent(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            value=record.value,
+            headers=tuple(record.headers or ()),
+        )
+        try:
+            response = self.codec.decode(raw.value or b"", topics.RESPONSES.schema)
+        except InvalidMessage as exc:
+            log.warning("undecodable reply dead-lettered", extra={"error": exc.reason, "offset": raw.offset})
+            await self.dead_letters.dead_letter(raw, exc)
+            return
+        if not self.pending.resolve(response):
+            REPLIES_UNMATCHED.inc()

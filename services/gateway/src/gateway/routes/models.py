@@ -1,0 +1,22 @@
+"""``GET /v1/models``: the model aliases this gateway serves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from gateway.dependencies import Caller, Runtime
+
+router = APIRouter(tags=["models"])
+
+
+@router.get("/v1/models")
+async def list_models(caller: Caller, runtime: Runtime) -> dict[str, Any]:
+    """List model aliases in OpenAI's shape."""
+    return {
+        "object": "list",
+        "data": [
+            {"id": m, "object": "model", "created": 0, "owned_by": "llmops"} for m in runtime.settings.models
+        ],
+    }
