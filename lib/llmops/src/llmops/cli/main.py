@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from llmops.cli import stack_commands
+from llmops.cli import demo_commands, stack_commands
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Operate the LLMOps platform.")
 app.command()(stack_commands.up)
 app.command()(stack_commands.down)
 app.command()(stack_commands.status)
+app.command()(demo_commands.demo)
+app.command()(demo_commands.token)
 
 if __name__ == "__main__":
     app()

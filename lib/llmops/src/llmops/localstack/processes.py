@@ -2,8 +2,9 @@
 
 A process started here runs in its own session (so Ctrl-C on the terminal does not
 reach it and the whole process group can be signalled), writes to a log file, and is
-recorded with its command line; stopping checks that the PID still runs that command
-line, so a recycled PID is never killed.
+recorded with its kernel start time; stopping checks that the PID still belongs to a
+process started at that time, so a recycled PID is never killed. (The command line is
+no identity: servers such as redis-server rewrite their process title.)
 """
 
 from __future__ import annotations
@@ -35,41 +36,42 @@ def spawn(
     return process.pid
 
 
-def cmdline_of(pid: int) -> list[str] | None:
-    """Return the command line of a running process, or None if it is gone or a zombie."""
+def start_time_of(pid: int) -> int | None:
+    """Return the kernel start time (clock ticks since boot) of a live process, else None.
+
+    Zombies count as gone (and are reaped when they are our children).
+    """
     try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError, IndexError):
         return None
-    if state == "Z":
+    if fields[0] == "Z":
         _reap(pid)
         return None
-    return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+    return int(fields[19])
 
 
-def is_running(pid: int, argv: Sequence[str]) -> bool:
-    """True when ``pid`` is alive and still runs ``argv`` (guards against PID reuse)."""
-    current = cmdline_of(pid)
-    return current is not None and current[: len(argv)] == list(argv)[: len(current)]
+def is_running(pid: int, start_time: int) -> bool:
+    """True when ``pid`` is alive and is the process that started at ``start_time``."""
+    return start_time_of(pid) == start_time
 
 
-def stop(pid: int, argv: Sequence[str], grace_s: float = 10.0) -> bool:
+def stop(pid: int, start_time: int, grace_s: float = 10.0) -> bool:
     """Stop a process started by :func:`spawn`: SIGTERM its group, then SIGKILL after ``grace_s``.
 
     Returns:
         True when a process was stopped, False when it was no longer running.
     """
-    if not is_running(pid, argv):
+    if not is_running(pid, start_time):
         return False
     _signal_group(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace_s
     while time.monotonic() < deadline:
-        if cmdline_of(pid) is None:
+        if start_time_of(pid) is None:
             return True
         time.sleep(0.05)
     _signal_group(pid, signal.SIGKILL)
-    while cmdline_of(pid) is not None and time.monotonic() < deadline + 5:
+    while start_time_of(pid) is not None and time.monotonic() < deadline + 5:
         time.sleep(0.05)
     return True
 

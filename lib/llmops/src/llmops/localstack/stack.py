@@ -56,7 +56,7 @@ class LocalStack:
                 binary is missing (with how to install it).
             DependencyUnavailable: When a part does not become ready.
         """
-        running = [p for p in self.state.read() if processes.is_running(p.pid, p.argv)]
+        running = [p for p in self.state.read() if processes.is_running(p.pid, p.start_time)]
         if running:
             names = ", ".join(f"{p.name} ({p.pid})" for p in running)
             raise ConfigurationError(
@@ -93,7 +93,9 @@ class LocalStack:
     def status(self) -> list[PartStatus]:
         """One status per recorded part: running or stopped, PID and URL."""
         return [
-            PartStatus(p.name, "running" if processes.is_running(p.pid, p.argv) else "stopped", p.pid, p.url)
+            PartStatus(
+                p.name, "running" if processes.is_running(p.pid, p.start_time) else "stopped", p.pid, p.url
+            )
             for p in self.state.read()
         ]
 
@@ -102,7 +104,10 @@ class LocalStack:
         for component in stage:
             log_path = self.config.run_dir / "logs" / f"{component.name}.log"
             pid = processes.spawn(component.argv, log_path, env=components.child_env(component.env))
-            record = Started(component.name, pid, list(component.argv), component.url, str(log_path))
+            start_time = processes.start_time_of(pid) or 0
+            record = Started(
+                component.name, pid, start_time, list(component.argv), component.url, str(log_path)
+            )
             started.append(record)
             launched.append((component, record))
             self.state.write(started)
@@ -112,14 +117,14 @@ class LocalStack:
                 component.url,
                 component.probe,
                 component.ready_timeout_s,
-                alive=lambda r=record: processes.is_running(r.pid, r.argv),  # type: ignore[misc]
+                alive=lambda r=record: processes.is_running(r.pid, r.start_time),  # type: ignore[misc]
             )
             log.info("ready", extra={"part": component.name, "pid": record.pid, "url": component.url})
 
     def _stop(self, recorded: list[Started]) -> list[str]:
         stopped = []
         for record in reversed(recorded):
-            if processes.stop(record.pid, record.argv):
+            if processes.stop(record.pid, record.start_time):
                 stopped.append(record.name)
         return stopped
 

@@ -14,6 +14,7 @@ class Started:
 
     name: str
     pid: int
+    start_time: int
     argv: list[str]
     url: str
     log: str

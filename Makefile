@@ -1,0 +1,45 @@
+# The README's two commands are `make demo` and `make test`; both set everything up first.
+SHELL := /bin/bash
+VENV := .venv/bin
+RUN_DIR ?= .llmops
+
+.PHONY: setup demo test test-unit lint format up down status bench clean
+
+setup: .venv/.bootstrapped
+
+.venv/.bootstrapped: uv.lock pyproject.toml infra/bootstrap.sh
+	./infra/bootstrap.sh
+	touch $@
+
+demo: setup  ## Start the stack, send ~50 multilingual requests, print a summary, stop the stack.
+	$(VENV)/llmops demo --run-dir $(RUN_DIR)/demo
+
+test: setup  ## Unit, component and integration tests (the fixtures start and stop the real local servers).
+	$(VENV)/pytest
+
+test-unit: setup  ## Tests that need no server.
+	$(VENV)/pytest -m "not integration"
+
+lint: setup  ## ruff and mypy --strict.
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/mypy
+
+format: setup
+	$(VENV)/ruff format .
+	$(VENV)/ruff check --fix .
+
+up: setup  ## Keep the stack running for exploration (`make down` stops it).
+	$(VENV)/llmops up --run-dir $(RUN_DIR)
+
+down:
+	$(VENV)/llmops down --run-dir $(RUN_DIR)
+
+status:
+	$(VENV)/llmops status --run-dir $(RUN_DIR)
+
+bench: setup  ## Benchmarks (not part of the tests).
+	$(VENV)/python -m bench
+
+clean: down
+	rm -rf $(RUN_DIR)

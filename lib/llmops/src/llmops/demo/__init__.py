@@ -1,0 +1,1 @@
+"""The `make demo` traffic and its summary."""

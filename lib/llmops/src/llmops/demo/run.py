@@ -1,0 +1,41 @@
+"""``llmops demo``: start the stack, send the corpus, check audit and metrics, stop the stack."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from llmops.demo.evidence import count_audit_records, prometheus_value
+from llmops.demo.summary import DemoReport
+from llmops.demo.traffic import send_corpus
+from llmops.localstack.components import HOST, StackConfig
+from llmops.localstack.stack import LocalStack
+
+
+def run_demo(run_dir: Path, model: str = "llama-3.1-8b", keep_running: bool = False) -> DemoReport:
+    """Run the demo end to end and return its report; the stack is stopped unless ``keep_running``."""
+    config = StackConfig(run_dir=run_dir)
+    stack = LocalStack(config)
+    stack.up()
+    try:
+        return asyncio.run(_exercise(config, model))
+    finally:
+        if not keep_running:
+            stack.down()
+
+
+async def _exercise(config: StackConfig, model: str) -> DemoReport:
+    p = config.ports
+    urls = {
+        "gateway (OpenAI API)": f"http://{HOST}:{p.gateway}/v1/chat/completions",
+        "gateway OpenAPI": f"http://{HOST}:{p.gateway}/docs",
+        "prometheus": f"http://{HOST}:{p.prometheus}",
+        "elasticsearch": f"http://{HOST}:{p.elasticsearch}/llmops-audit/_search",
+        "service metrics": f"http://{HOST}:{p.gateway}/metrics (gateway), :{p.inference}..:{p.audit}/metrics",
+        "logs": str(config.run_dir / "logs"),
+    }
+    outcomes = await send_corpus(f"http://{HOST}:{p.gateway}", model)
+    ids = [o.request_id for o in outcomes if o.request_id]
+    audit = await count_audit_records(f"http://{HOST}:{p.elasticsearch}", "llmops-audit", ids) if ids else 0
+    scraped = await prometheus_value(f"http://{HOST}:{p.prometheus}", "sum(llmops_gateway_requests_total)")
+    return DemoReport(outcomes, audit, scraped, urls)

@@ -1,0 +1,1 @@
+"""Test support: fixtures that start the real local servers through the same code as ``llmops up``."""

@@ -1,0 +1,42 @@
+"""Pipeline metrics are declared once, with the platform's naming scheme and labels."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from prometheus_client import CollectorRegistry
+
+from llmops.metric_defs import pipeline_metrics
+
+NAME = re.compile(r"^llmops_[a-z][a-z0-9_]*_(total|seconds)$")
+
+
+def test_metric_names_and_labels() -> None:
+    registry = CollectorRegistry()
+    metrics = pipeline_metrics("gateway", registry=registry)
+    metrics.consumed.labels("llm.responses.v1").inc()
+    metrics.produced.labels("llm.requests.v1").inc()
+    metrics.dead_lettered.labels("llm.responses.v1", "InvalidMessage").inc()
+    metrics.processing.labels("llm.responses.v1").observe(0.003)
+    samples = {s.name: s.labels for family in registry.collect() for s in family.samples}
+    assert samples["llmops_gateway_events_consumed_total"] == {"topic": "llm.responses.v1"}
+    assert samples["llmops_gateway_events_produced_total"] == {"topic": "llm.requests.v1"}
+    assert samples["llmops_gateway_events_dead_lettered_total"] == {
+        "topic": "llm.responses.v1",
+        "reason": "InvalidMessage",
+    }
+    assert "llmops_gateway_event_processing_seconds_bucket" in samples
+    families = {family.name for family in registry.collect()}
+    units = {f"{f}_total" if f.endswith(("consumed", "produced", "lettered")) else f for f in families}
+    assert all(NAME.match(name) for name in units), units
+
+
+def test_registries_are_independent() -> None:
+    first, second = CollectorRegistry(), CollectorRegistry()
+    pipeline_metrics("audit", registry=first).consumed.labels("t").inc(3)
+    pipeline_metrics("audit", registry=second)
+    assert first.get_sample_value("llmops_audit_events_consumed_total", {"topic": "t"}) == 3
+    assert second.get_sample_value("llmops_audit_events_consumed_total", {"topic": "t"}) is None
+    with pytest.raises(ValueError, match="Duplicated timeseries"):
+        pipeline_metrics("audit", registry=first)
