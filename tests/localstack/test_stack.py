@@ -88,3 +88,43 @@ def test_cli_token_mints_a_verifiable_token() -> None:
     claims = jwt.decode(result.output.strip(), options={"verify_signature": False})
     assert claims["tenant"] == "acme"
     assert claims["scope"] == "chat admin"
+
+
+def test_foreground_up_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
+    """``llmops up --foreground`` then SIGINT leaves no process behind."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from llmops.localstack.state import StackState
+
+    run_dir = tmp_path / "fg"
+    ports = StackPorts.free()
+    env = {**os.environ, **ports.as_env()}
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "llmops.cli.main", "up", "--foreground", "--run-dir", str(run_dir)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        recorded = []
+        while time.monotonic() < deadline:
+            recorded = StackState(run_dir).read()
+            if len(recorded) == 10 and all(processes.is_running(p.pid, p.start_time) for p in recorded):
+                break
+            assert cli.poll() is None, cli.stdout.read() if cli.stdout else ""
+            time.sleep(0.2)
+        assert len(recorded) == 10
+        assert cli.stdout is not None
+        while "press Ctrl-C" not in cli.stdout.readline():
+            pass
+        cli.send_signal(signal.SIGINT)
+        assert cli.wait(timeout=60) == 0
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert not [p.name for p in recorded if processes.is_running(p.pid, p.start_time)]

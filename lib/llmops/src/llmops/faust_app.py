@@ -13,17 +13,26 @@ from typing import Any
 
 import faust
 
+from llmops.codec import AvroCodec
+from llmops.faust_codecs import register_faust_codecs
 from llmops.jsonlog import logging_dict_config
 from llmops.settings import ServiceSettings
 from llmops.topics import TopicSpec
 
 
-def create_faust_app(service: str, settings: ServiceSettings, **overrides: Any) -> faust.App:
+def create_faust_app(
+    service: str,
+    settings: ServiceSettings,
+    codec: AvroCodec | None = None,
+    **overrides: Any,
+) -> faust.App:
     """Create the faust app of ``service`` with the platform's settings.
 
     Args:
         service: Service name; the consumer group is ``llmops-<service>``.
         settings: The service's settings (brokers, HTTP bind address and port).
+        codec: When given, its schemas are registered as faust codecs
+            (``llmops-<schema>``) for topics declared with decoded values.
         **overrides: faust settings to change, e.g. ``producer_max_batch_size=1`` on Tansu.
     """
     options: dict[str, Any] = {
@@ -52,6 +61,8 @@ def create_faust_app(service: str, settings: ServiceSettings, **overrides: Any) 
         "logging_config": logging_dict_config(service, settings.log_level),
     }
     options.update(overrides)
+    if codec is not None:
+        register_faust_codecs(codec)
     return faust.App(f"llmops-{service}", **options)
 
 

@@ -53,7 +53,7 @@ class StreamingService:
         self.settings = settings
         self.codec = codec or AvroCodec(SchemaStore.load())
         self.metrics = metrics or pipeline_metrics(name)
-        self.app = create_faust_app(name, settings, **faust_overrides)
+        self.app = create_faust_app(name, settings, self.codec, **faust_overrides)
         self.readiness = Readiness()
         self.readiness.add("kafka", self._kafka_ready)
         self.dead_letters = DeadLetterQueue(name, self.codec, self._send_dead_letter, InvalidShareBudget())

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from llmops.cli.stack_commands import RunDir
+from llmops.cli.stack_commands import RunDir, stack_config
 from llmops.demo.run import run_demo
 from llmops.demo.summary import render
 from llmops.dev_tokens import mint_token
@@ -20,7 +20,7 @@ def demo(
 ) -> None:
     """Start the stack, send ~50 multilingual requests, print a summary, stop the stack."""
     try:
-        report = run_demo(run_dir.resolve(), keep_running=keep_running)
+        report = run_demo(stack_config(run_dir), keep_running=keep_running)
     except LlmopsError as exc:
         typer.secho(f"demo failed: {exc}", fg="red", err=True)
         raise typer.Exit(1) from exc

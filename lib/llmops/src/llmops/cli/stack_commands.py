@@ -13,6 +13,7 @@ import typer
 from llmops.errors import LlmopsError
 from llmops.jsonlog import configure_logging
 from llmops.localstack.components import StackConfig
+from llmops.localstack.ports import StackPorts
 from llmops.localstack.stack import LocalStack
 
 RunDir = Annotated[
@@ -21,9 +22,14 @@ RunDir = Annotated[
 ]
 
 
-def default_run_dir() -> Path:
-    """``$LLMOPS_RUN_DIR`` or ``.llmops`` in the current directory."""
-    return Path(os.environ.get("LLMOPS_RUN_DIR", ".llmops"))
+def stack_config(run_dir: Path) -> StackConfig:
+    """The stack's configuration: the run directory and ports (``LLMOPS_PORT_<PART>`` overrides)."""
+    try:
+        ports = StackPorts.from_env(os.environ)
+    except LlmopsError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(2) from exc
+    return StackConfig(run_dir=run_dir.resolve(), ports=ports)
 
 
 def up(
@@ -32,7 +38,7 @@ def up(
 ) -> None:
     """Start the embedded stack (noida-db, Redis, TGI simulators, the five services, Prometheus)."""
     configure_logging("llmops", os.environ.get("LLMOPS_LOG_LEVEL", "WARNING"))
-    stack = LocalStack(StackConfig(run_dir=run_dir.resolve()))
+    stack = LocalStack(stack_config(run_dir))
     try:
         stack.up()
     except LlmopsError as exc:
@@ -53,13 +59,13 @@ def up(
 
 def down(run_dir: RunDir = Path(".llmops")) -> None:
     """Stop exactly the processes that `llmops up` started in this run directory."""
-    stopped = LocalStack(StackConfig(run_dir=run_dir.resolve())).down()
+    stopped = LocalStack(stack_config(run_dir)).down()
     typer.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
 
 def status(run_dir: RunDir = Path(".llmops")) -> None:
     """Print one line per part: name, state, PID and URL."""
-    stack = LocalStack(StackConfig(run_dir=run_dir.resolve()))
+    stack = LocalStack(stack_config(run_dir))
     if not stack.state.read():
         typer.echo("the stack is not running (no processes recorded)")
         raise typer.Exit(3)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from llmops.demo.evidence import count_audit_records, prometheus_value
 from llmops.demo.summary import DemoReport
@@ -12,9 +11,8 @@ from llmops.localstack.components import HOST, StackConfig
 from llmops.localstack.stack import LocalStack
 
 
-def run_demo(run_dir: Path, model: str = "llama-3.1-8b", keep_running: bool = False) -> DemoReport:
+def run_demo(config: StackConfig, model: str = "llama-3.1-8b", keep_running: bool = False) -> DemoReport:
     """Run the demo end to end and return its report; the stack is stopped unless ``keep_running``."""
-    config = StackConfig(run_dir=run_dir)
     stack = LocalStack(config)
     stack.up()
     try:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+
+from llmops.errors import ConfigurationError
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,22 @@ class StackPorts:
     guardrails: int = 8082
     drift: int = 8083
     audit: int = 8084
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> StackPorts:
+        """Defaults, each overridable by ``LLMOPS_PORT_<PART>`` (e.g. ``LLMOPS_PORT_GATEWAY=9080``)."""
+        overrides = {}
+        for f in fields(cls):
+            value = environ.get(f"LLMOPS_PORT_{f.name.upper()}")
+            if value is not None:
+                if not value.isdigit():
+                    raise ConfigurationError(f"LLMOPS_PORT_{f.name.upper()}={value!r} is not a port number")
+                overrides[f.name] = int(value)
+        return cls(**overrides)
+
+    def as_env(self) -> dict[str, str]:
+        """The ``LLMOPS_PORT_<PART>`` variables that reproduce these ports."""
+        return {f"LLMOPS_PORT_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def free(cls) -> StackPorts:
