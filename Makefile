@@ -38,8 +38,8 @@ down:
 status:
 	$(VENV)/llmops status --run-dir $(RUN_DIR)
 
-bench: setup  ## Benchmarks (not part of the tests).
-	$(VENV)/python -m bench
+bench: setup  ## Benchmarks (not part of the tests); one: make bench BENCH=gateway
+	$(VENV)/python -m bench $(BENCH)
 
 clean: down
 	rm -rf $(RUN_DIR)
