@@ -76,12 +76,6 @@ def test_budget_message_states_counts_and_cap() -> None:
         budget.record(False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="InvalidShareBudget accepts min_events > window; the window never holds min_events "
-    "outcomes, so the budget silently never trips (should be refused at construction or clamped)",
-)
 def test_budget_with_min_events_above_window_still_protects() -> None:
     with pytest.raises((ConfigurationError, ValueError, DeadLetterBudgetExceeded)):
         budget = InvalidShareBudget(max_share=0.5, window=5, min_events=10)

@@ -25,5 +25,6 @@ class Backoff:
 
     def delay(self, attempt: int, rng: random.Random | None = None) -> float:
         """Return the delay before retry number ``attempt`` (0-based)."""
-        ceiling = min(self.maximum_s, self.initial_s * self.multiplier ** max(0, attempt))
+        exponent = min(max(0, attempt), 64)  # past 2**64 * initial every delay is capped anyway
+        ceiling = min(self.maximum_s, self.initial_s * self.multiplier**exponent)
         return (rng or random).uniform(0.0, ceiling)

@@ -42,7 +42,10 @@ class AvroCodec:
         buffer = io.BytesIO()
         buffer.write(MARKER)
         buffer.write(writer.fingerprint)
-        fastavro.schemaless_writer(buffer, writer.parsed, record, strict_allow_default=True)
+        try:
+            fastavro.schemaless_writer(buffer, writer.parsed, record, strict_allow_default=True)
+        except (TypeError, AttributeError, KeyError) as exc:
+            raise ValueError(f"record does not match {schema}.v{writer.version}: {exc}") from exc
         return buffer.getvalue()
 
     def decode(self, data: bytes, schema: str) -> Any:
@@ -59,14 +62,19 @@ class AvroCodec:
         if writer.name != schema:
             raise InvalidMessage(f"expected a {schema} event, got {writer.name}.v{writer.version}")
         reader = self.store.get(schema)
+        body = io.BytesIO(data[HEADER_SIZE:])
         try:
-            return fastavro.schemaless_reader(io.BytesIO(data[HEADER_SIZE:]), writer.parsed, reader.parsed)
+            event = fastavro.schemaless_reader(body, writer.parsed, reader.parsed)
         except (EOFError, ValueError, UnicodeDecodeError, IndexError, TypeError) as exc:
             raise InvalidMessage(f"corrupt {schema} body: {type(exc).__name__}: {exc}") from exc
         except fastavro.read.SchemaResolutionError as exc:
             raise InvalidMessage(
                 f"{writer.name}.v{writer.version} cannot be read as {schema}: {exc}"
             ) from exc
+        leftover = len(data) - HEADER_SIZE - body.tell()
+        if leftover:
+            raise InvalidMessage(f"{leftover} unexpected bytes after the {schema} record")
+        return event
 
     def writer_of(self, data: bytes) -> SchemaVersion:
         """Return the writer schema named by the header of ``data``.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from llmops import topics
 from llmops.clock import now_ms
 from llmops.codec import AvroCodec
-from llmops.errors import DeadLetterBudgetExceeded, InvalidMessage
+from llmops.errors import ConfigurationError, DeadLetterBudgetExceeded, InvalidMessage
 from llmops.events import DeadLetter, Header
 
 
@@ -43,6 +43,11 @@ class InvalidShareBudget:
     """
 
     def __init__(self, max_share: float = 0.5, window: int = 200, min_events: int = 20) -> None:
+        if not 0.0 <= max_share <= 1.0 or window < 1 or not 1 <= min_events <= window:
+            raise ConfigurationError(
+                f"invalid dead-letter budget: max_share={max_share} must be in [0, 1], "
+                f"window={window} >= 1 and 1 <= min_events={min_events} <= window"
+            )
         self.max_share = max_share
         self.min_events = min_events
         self._outcomes: deque[bool] = deque(maxlen=window)

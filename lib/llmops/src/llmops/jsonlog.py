@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 _context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("llmops_log_context", default={})  # noqa: B039
-_RESERVED = set(vars(logging.makeLogRecord({})))
+_RESERVED = {*vars(logging.makeLogRecord({})), "message", "asctime"}
 
 
 @contextmanager
@@ -40,17 +40,17 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """Render the record, its bound context and any ``extra`` fields."""
-        line: dict[str, Any] = {
+        line: dict[str, Any] = dict(_context.get())
+        for key, value in vars(record).items():
+            if key not in _RESERVED and not key.startswith("_"):
+                line[key] = value
+        line |= {  # the base fields always win over context and extras
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
             "msg": record.getMessage(),
         }
-        line.update(_context.get())
-        for key, value in vars(record).items():
-            if key not in _RESERVED and not key.startswith("_"):
-                line[key] = value
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
         return orjson.dumps(line, default=str).decode()

@@ -19,7 +19,7 @@ import orjson
 
 from llmops.errors import ConfigurationError
 
-_FILE_NAME = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\.v(?P<version>[0-9]+)\.avsc$")
+_FILE_NAME = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\.v(?P<version>[1-9][0-9]*)\.avsc$")
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,14 @@ def find_schemas_dir() -> Path:
 
 
 def fingerprint_of(parsed: Any) -> bytes:
-    """Return the 8-byte little-endian CRC-64-AVRO fingerprint of a parsed schema."""
+    """Return the 8-byte little-endian CRC-64-AVRO fingerprint of a parsed schema.
+
+    fastavro's hex digest already lists the bytes in little-endian order (as the Avro
+    specification's single-object encoding writes them), so it is decoded as is.
+    """
     canonical = fastavro.schema.to_parsing_canonical_form(parsed)
     hex_digest: str = fastavro.schema.fingerprint(canonical, "CRC-64-AVRO")
-    return int(hex_digest, 16).to_bytes(8, "little")
+    return bytes.fromhex(hex_digest)
 
 
 def _load_file(path: Path) -> SchemaVersion:
@@ -83,9 +87,11 @@ def _load_file(path: Path) -> SchemaVersion:
         raise ConfigurationError(f"{path}: schema files must be named <name>.v<N>.avsc")
     try:
         declared = orjson.loads(path.read_bytes())
+        if not isinstance(declared, dict) or declared.get("type") != "record" or "name" not in declared:
+            raise ValueError("the top level must be a named record")
         parsed = fastavro.parse_schema(_without_logical_types(declared), _force=True)
         fastavro.parse_schema(declared, _force=True)
-    except (ValueError, fastavro.schema.SchemaParseException) as exc:
+    except (ValueError, TypeError, KeyError, fastavro.schema.SchemaParseException) as exc:
         raise ConfigurationError(f"{path}: invalid Avro schema: {exc}") from exc
     return SchemaVersion(match["name"], int(match["version"]), parsed, declared, fingerprint_of(parsed), path)
 
@@ -103,7 +109,12 @@ class SchemaStore:
     """All schema versions of a directory, by (name, version) and by fingerprint."""
 
     def __init__(self, versions: list[SchemaVersion]) -> None:
-        self._by_key = {(v.name, v.version): v for v in versions}
+        self._by_key: dict[tuple[str, int], SchemaVersion] = {}
+        for v in versions:
+            clash = self._by_key.get((v.name, v.version))
+            if clash is not None:
+                raise ConfigurationError(f"{v.path} and {clash.path} both define {v.name}.v{v.version}")
+            self._by_key[(v.name, v.version)] = v
         self._by_fingerprint = {v.fingerprint: v for v in versions}
 
     @classmethod

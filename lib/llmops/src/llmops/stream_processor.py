@@ -6,7 +6,8 @@ the broker acknowledged it. Failures are classified the arroyo way:
 * :class:`~llmops.errors.InvalidMessage` (while decoding or handling): the raw event
   goes to the dead-letter topic with the reason and processing goes on, within the
   invalid-share budget;
-* :class:`~llmops.errors.RetriableError`: retried in place with backoff, so the event
+* :class:`~llmops.errors.RetriableError` and :class:`~llmops.errors.MessageRejected`
+  (back-pressure): retried in place with backoff, so the event
   is never acknowledged before its output is durable;
 * anything else propagates: the event stays unacknowledged and is read again after
   the worker restarts.
@@ -23,7 +24,7 @@ from typing import Any
 from llmops.backoff import Backoff
 from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, RawEvent
-from llmops.errors import InvalidMessage, RetriableError
+from llmops.errors import InvalidMessage, MessageRejected, RetriableError
 from llmops.jsonlog import log_context
 from llmops.metric_defs import PipelineMetrics
 
@@ -82,7 +83,7 @@ class EventProcessor:
             try:
                 await self.handle(event, raw)
                 return
-            except RetriableError as exc:
+            except (RetriableError, MessageRejected) as exc:
                 delay = self.backoff.delay(attempt)
                 log.warning(
                     "retriable failure, retrying", extra={"error": str(exc), "retry_in_s": round(delay, 3)}
