@@ -20,10 +20,13 @@ test: setup  ## Unit, component and integration tests (the fixtures start and st
 test-unit: setup  ## Tests that need no server.
 	$(VENV)/pytest -m "not integration"
 
-lint: setup  ## ruff and mypy --strict.
+TEST_DIRS := tests lib/llmops/tests $(wildcard services/*/tests) infra/tgi-simulator/tests
+
+lint: setup  ## ruff and mypy --strict (sources together; each test tree alone, as their conftest names repeat).
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy
+	for dir in $(TEST_DIRS); do $(VENV)/mypy $$dir || exit 1; done
 
 format: setup
 	$(VENV)/ruff format .

@@ -70,18 +70,18 @@ class EventProcessor:
             try:
                 event = self.codec.decode(raw.value or b"", self.schema)
                 with log_context(request_id=event.get("request_id"), tenant=event.get("tenant")):
-                    await self._handle_with_retries(event, raw)
+                    await self._retrying(lambda: self.handle(event, raw))
             except InvalidMessage as exc:
                 await self._dead_letter(raw, exc)
                 return
         self.dead_letters.record_valid()
         self.metrics.processing.labels(raw.topic).observe(time.perf_counter() - started)
 
-    async def _handle_with_retries(self, event: Any, raw: RawEvent) -> None:
+    async def _retrying(self, step: Callable[[], Awaitable[Any]]) -> None:
         attempt = 0
         while True:
             try:
-                await self.handle(event, raw)
+                await step()
                 return
             except (RetriableError, MessageRejected) as exc:
                 delay = self.backoff.delay(attempt)
@@ -94,7 +94,7 @@ class EventProcessor:
     async def _dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
         log.warning("dead-lettering invalid event", extra={"error": error.reason})
         self.metrics.dead_lettered.labels(raw.topic, type(error).__name__).inc()
-        await self.dead_letters.dead_letter(raw, error)
+        await self._retrying(lambda: self.dead_letters.dead_letter(raw, error))
 
 
 def raw_event_from_faust(event: Any) -> RawEvent:

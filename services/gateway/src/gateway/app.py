@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 import redis.asyncio as aioredis
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway.auth import TokenVerifier
-from gateway.errors import ApiError, handle_api_error, handle_validation_error
+from gateway.errors import ApiError, handle_api_error, handle_http_error, handle_validation_error
 from gateway.middleware import GatewayMiddleware
 from gateway.pending import PendingReplies
 from gateway.reply_listener import ReplyListener
@@ -42,11 +42,11 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         title="LLMOps gateway",
         version=settings.service_version,
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
         description="OpenAI-compatible API in front of the LLMOps Kafka pipeline.",
     )
     app.add_exception_handler(ApiError, handle_api_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(StarletteHTTPException, handle_http_error)
     for router in (chat.router, models.router, health.router):
         app.include_router(router)
     app.add_middleware(GatewayMiddleware, max_body_bytes=settings.max_body_bytes)

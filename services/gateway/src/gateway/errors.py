@@ -12,6 +12,7 @@ import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
 class ApiError(Exception):
@@ -66,9 +67,25 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
     """FastAPI handler turning body validation errors into 400 naming the field."""
     assert isinstance(exc, RequestValidationError)
     first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
+    if first.get("type") == "json_invalid":
+        return error_response(
+            ApiError(
+                400,
+                f"the request body is not valid JSON: {first.get('ctx', {}).get('error', 'decode error')}",
+                "invalid_request_error",
+                "invalid_json",
+            )
+        )
     location = [str(p) for p in first.get("loc", ()) if p != "body"]
     param = ".".join(location) or None
     message = (
         f"{param}: {first.get('msg', 'invalid')}" if param else str(first.get("msg", "invalid request body"))
     )
     return error_response(ApiError(400, message, "invalid_request_error", "invalid_request", param))
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI handler giving routing errors (404, 405) OpenAI's error shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    return error_response(ApiError(exc.status_code, str(exc.detail), "invalid_request_error", code))

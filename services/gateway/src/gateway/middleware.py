@@ -42,9 +42,15 @@ class GatewayMiddleware:
                 status[0] = message["status"]
             await send(message)
 
+        if scope["method"] == "POST":
+            buffered = await self._buffered(receive)
+            if isinstance(buffered, ApiError):
+                await error_response(buffered)(scope, receive, send)
+                return
+            receive = buffered
         IN_FLIGHT.inc()
         try:
-            await self.app(scope, self._limited(receive), send_and_record)
+            await self.app(scope, receive, send_and_record)
         finally:
             IN_FLIGHT.dec()
             route = _route_of(scope)
@@ -76,24 +82,47 @@ class GatewayMiddleware:
             )
         return None
 
-    def _limited(self, receive: Receive) -> Receive:
-        received = [0]
-        limit = self.max_body_bytes
+    async def _buffered(self, receive: Receive) -> Receive | ApiError:
+        """Read the whole body up to the limit, so an oversized chunked body is a clean 413.
 
-        async def limited_receive() -> Message:
+        Returns:
+            A ``receive`` that replays the buffered body, or the 413 error.
+        """
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received[0] += len(message.get("body", b""))
-                if received[0] > limit:
-                    raise ApiError(
-                        413,
-                        f"request body larger than {limit} bytes",
-                        "invalid_request_error",
-                        "body_too_large",
-                    )
-            return message
+            if message["type"] != "http.request":
+                return _replay([message], receive)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return ApiError(
+                    413,
+                    f"request body larger than {self.max_body_bytes} bytes",
+                    "invalid_request_error",
+                    "body_too_large",
+                )
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                body: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return _replay([body], receive)
 
-        return limited_receive
+
+def _replay(messages: list[Message], then: Receive) -> Receive:
+    """A ``receive`` that returns ``messages`` first, then defers to ``then``.
+
+    Deferring matters: a streaming response listens for the client's disconnect
+    on ``receive``, and must wait for a real one.
+    """
+    pending = list(messages)
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await then()
+
+    return receive
 
 
 def _route_of(scope: Scope) -> str:

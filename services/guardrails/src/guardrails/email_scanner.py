@@ -7,12 +7,14 @@ import re
 from guardrails.scanner import Action, ScanResult, Span
 
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}\b"
+    r"(?<![\w.+'%-])\w[\w.%+'-]{0,63}"  # local part, not starting inside a word
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+"  # domain labels (Unicode letters allowed: IDNs)
+    r"[^\W\d_]{2,24}(?![\w-])"  # top-level domain, letters only
 )
 
 
 class EmailScanner:
-    """Find email addresses (RFC 5322's common subset: dotted local parts, plus tags, subdomains)."""
+    """Find email addresses: dotted local parts, plus tags, subdomains, accented (internationalised) names."""
 
     name = "pii_email"
 

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx2
 from huggingface_hub import AsyncInferenceClient
-from huggingface_hub.errors import HfHubHTTPError, InferenceTimeoutError
+from huggingface_hub.errors import (
+    HfHubHTTPError,
+    InferenceTimeoutError,
+    OverloadedError,
+    TextGenerationError,
+    ValidationError,
+)
 
 from llmops.errors import LlmopsError
 from llmops.events import LlmRequest
@@ -63,16 +70,8 @@ class ModelClient:
             if request["messages"]:
                 return await self._chat(request)
             return await self._text(request)
-        except InferenceTimeoutError as exc:
-            raise ModelCallFailed(f"model server timed out: {exc}", 504, True) from exc
-        except HfHubHTTPError as exc:
-            status = exc.response.status_code if exc.response is not None else 502
-            retriable = status in (429, 503)
-            raise ModelCallFailed(
-                f"model server answered {status}: {exc}", 503 if retriable else 502, retriable
-            ) from exc
-        except (OSError, ValueError) as exc:
-            raise ModelCallFailed(f"model server unreachable: {exc}", 503, True) from exc
+        except Exception as exc:
+            raise classify(exc) from exc
 
     async def _chat(self, request: LlmRequest) -> Generation:
         params = request["params"]
@@ -117,3 +116,36 @@ class ModelClient:
     async def close(self) -> None:
         """Close the pooled connections."""
         await self._client.close()  # type: ignore[no-untyped-call]
+
+
+def classify(exc: Exception) -> ModelCallFailed:  # noqa: PLR0911 - one return per error class
+    """Map a client exception to the status the caller should see and whether a retry may help.
+
+    Timeouts are 504 and retriable; 429/503 and TGI's "overloaded" are 503 and retriable;
+    connection failures are 503 and retriable; TGI validation errors and 4xx answers are
+    the caller's mistake (400, not retriable); anything else is an upstream error (502).
+    """
+    if isinstance(exc, ModelCallFailed):
+        return exc
+    if isinstance(exc, InferenceTimeoutError | httpx2.TimeoutException | TimeoutError):
+        return ModelCallFailed(f"model server timed out: {exc}", 504, True)
+    if isinstance(exc, OverloadedError):
+        return ModelCallFailed(f"model server overloaded: {exc}", 503, True)
+    if isinstance(exc, ValidationError):
+        return ModelCallFailed(f"model server rejected the request: {exc}", 400, False)
+    if isinstance(exc, TextGenerationError):
+        return ModelCallFailed(f"model server failed to generate: {exc}", 502, False)
+    if isinstance(exc, HfHubHTTPError):
+        return _from_status(exc)
+    if isinstance(exc, httpx2.TransportError | OSError):
+        return ModelCallFailed(f"model server unreachable: {exc}", 503, True)
+    return ModelCallFailed(f"unexpected model client failure: {type(exc).__name__}: {exc}", 502, False)
+
+
+def _from_status(exc: HfHubHTTPError) -> ModelCallFailed:
+    status = exc.response.status_code if exc.response is not None else 502
+    if status in (429, 503):
+        return ModelCallFailed(f"model server answered {status}: {exc}", 503, True)
+    if 400 <= status < 500:
+        return ModelCallFailed(f"model server rejected the request ({status}): {exc}", 400, False)
+    return ModelCallFailed(f"model server answered {status}: {exc}", 502, status >= 500)

@@ -23,6 +23,7 @@ from gateway.request_builder import chat_request_event
 from gateway.runtime import GatewayRuntime
 from gateway.sse import chat_chunks
 from llmops import topics
+from llmops.errors import LlmopsError
 from llmops.events import LlmRequest, LlmResponse, ReplyTo
 from llmops.tracing import new_traceparent, trace_id_of
 
@@ -87,7 +88,16 @@ async def round_trip(runtime: GatewayRuntime, event: LlmRequest, traceparent: st
     try:
         value = runtime.codec.encode(topics.REQUESTS.schema, event)
         headers = [("traceparent", traceparent.encode()), ("content-type", b"application/vnd.apache.avro")]
-        await runtime.producer.send(topics.REQUESTS.name, value, key=request_id.encode(), headers=headers)
+        try:
+            await runtime.producer.send(topics.REQUESTS.name, value, key=request_id.encode(), headers=headers)
+        except LlmopsError as exc:
+            raise ApiError(
+                503,
+                f"request could not be queued, retry shortly: {exc}",
+                "api_error",
+                "queue_unavailable",
+                headers={"Retry-After": "1"},
+            ) from exc
         return await asyncio.wait_for(waiting, runtime.settings.request_timeout_s)
     except TimeoutError:
         raise ApiError(

@@ -1,0 +1,53 @@
+"""``/healthz``, ``/readyz`` and ``/metrics`` of the gateway."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from gateway.runtime import GatewayRuntime
+
+
+def test_healthz_answers_without_a_token(client: TestClient) -> None:
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "service": "gateway"}
+
+
+@pytest.mark.parametrize(
+    ("kafka", "redis", "status"),
+    [(True, True, 200), (True, False, 503), (False, True, 503)],
+)
+def test_readyz_reports_each_check(
+    client: TestClient, runtime: GatewayRuntime, kafka: bool, redis: bool, status: int
+) -> None:
+    async def kafka_ready() -> bool:
+        return kafka
+
+    async def redis_ready() -> bool:
+        return redis
+
+    runtime.readiness.add("kafka", kafka_ready)
+    runtime.readiness.add("redis", redis_ready)
+
+    response = client.get("/readyz")
+
+    assert response.status_code == status
+    assert response.json() == {"ready": status == 200, "checks": {"kafka": kafka, "redis": redis}}
+
+
+def test_metrics_exposes_the_gateway_metrics(client: TestClient) -> None:
+    client.get("/healthz")
+
+    response = client.get("/metrics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    for name in (
+        "llmops_gateway_requests_total",
+        "llmops_gateway_request_duration_seconds",
+        "llmops_gateway_in_flight_requests",
+        "llmops_gateway_pending_replies",
+    ):
+        assert name in response.text

@@ -1,0 +1,173 @@
+"""TokenVerifier: only well-formed HS256 tokens of this issuer and audience get through.
+
+Every rejection is a 401 with a ``WWW-Authenticate: Bearer`` challenge, whatever went wrong.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from gateway.auth import Principal, TokenVerifier
+from gateway.errors import ApiError
+
+SECRET = "test-secret-for-the-gateway-unit-tests-0123456789"
+ISSUER = "llmops-test"
+AUDIENCE = "llmops-gateway-test"
+OTHER_SECRET = "another-secret-for-the-gateway-unit-tests-9876543210"
+
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+RSA_PUBLIC_PEM = RSA_KEY.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+)
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def claims(**changes: Any) -> dict[str, Any]:
+    """Valid claims with ``changes`` applied; a value of None removes the claim."""
+    issued = now()
+    base: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": "user-17",
+        "tenant": "acme",
+        "scope": "chat models:read",
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + 600,
+    }
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def hs256(payload: dict[str, Any], secret: str = SECRET) -> str:
+    return jwt.encode(payload, secret, algorithm="HS256")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unsigned(payload: dict[str, Any]) -> str:
+    """An ``alg: none`` token: header and payload, empty signature."""
+    header = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+    return f"{header}.{_b64(json.dumps(payload).encode())}."
+
+
+def hmac_with_public_key(payload: dict[str, Any]) -> str:
+    """The classic algorithm-confusion token: HS256 keyed with the RSA public key."""
+    signing_input = (
+        f"{_b64(json.dumps({'alg': 'HS256', 'typ': 'JWT'}).encode())}.{_b64(json.dumps(payload).encode())}"
+    )
+    signature = hmac.new(RSA_PUBLIC_PEM, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+def bearer(token: str) -> str:
+    return f"Bearer {token}"
+
+
+@pytest.fixture
+def verifier() -> TokenVerifier:
+    return TokenVerifier(SECRET, ISSUER, AUDIENCE)
+
+
+# Tokens are built when a test runs, not at collection, so their times are current.
+ACCEPTED: list[tuple[str, Callable[[], str]]] = [
+    ("valid", lambda: bearer(hs256(claims()))),
+    ("lower-case-scheme", lambda: f"bearer {hs256(claims())}"),
+    ("extra-whitespace", lambda: f"Bearer   {hs256(claims())}  "),
+    ("expired-within-leeway", lambda: bearer(hs256(claims(exp=now() - 2)))),
+]
+
+INVALID_TOKENS: list[tuple[str, Callable[[], str], str]] = [
+    # (case, token behind "Bearer ", part of the reason given)
+    ("expired", lambda: hs256(claims(exp=now() - 60)), "Signature has expired"),
+    ("not-yet-valid", lambda: hs256(claims(nbf=now() + 60)), "not yet valid"),
+    ("wrong-audience", lambda: hs256(claims(aud="another-service")), "Audience doesn't match"),
+    ("wrong-issuer", lambda: hs256(claims(iss="https://evil.example")), "Invalid issuer"),
+    ("bad-signature", lambda: hs256(claims(), secret=OTHER_SECRET), "Signature verification failed"),
+    ("tampered-payload", lambda: _tamper(hs256(claims())), "Signature verification failed"),
+    ("alg-none", lambda: unsigned(claims()), "alg value is not allowed"),
+    ("rs256", lambda: jwt.encode(claims(), RSA_KEY, algorithm="RS256"), "alg value is not allowed"),
+    ("hs256-keyed-with-public-key", lambda: hmac_with_public_key(claims()), "Signature verification failed"),
+    ("missing-tenant", lambda: hs256(claims(tenant=None)), 'missing the "tenant" claim'),
+    ("missing-subject", lambda: hs256(claims(sub=None)), 'missing the "sub" claim'),
+    ("missing-exp", lambda: hs256(claims(exp=None)), 'missing the "exp" claim'),
+    ("missing-iss", lambda: hs256(claims(iss=None)), 'missing the "iss" claim'),
+    ("missing-aud", lambda: hs256(claims(aud=None)), 'missing the "aud" claim'),
+    ("garbage", lambda: "not.a.jwt", "invalid token"),
+    ("empty", lambda: "", "invalid token"),
+]
+
+MISSING_BEARER: list[tuple[str, Callable[[], str | None]]] = [
+    ("missing-header", lambda: None),
+    ("empty-header", lambda: ""),
+    ("basic-scheme", lambda: "Basic dXNlcjpwYXNz"),
+    ("token-without-scheme", lambda: hs256(claims())),
+    ("scheme-glued-to-token", lambda: f"Bearer{hs256(claims())}"),
+]
+
+
+def _tamper(token: str) -> str:
+    """Swap the payload of a signed token for another tenant's, keeping the signature."""
+    header, _, signature = token.split(".")
+    forged = _b64(json.dumps(claims(tenant="someone-else")).encode())
+    return f"{header}.{forged}.{signature}"
+
+
+@pytest.mark.parametrize(("name", "authorization"), ACCEPTED, ids=[a[0] for a in ACCEPTED])
+def test_valid_token_yields_its_principal(
+    verifier: TokenVerifier, name: str, authorization: Callable[[], str]
+) -> None:
+    assert verifier.verify(authorization()) == Principal(
+        tenant="acme", subject="user-17", scopes=frozenset({"chat", "models:read"})
+    )
+
+
+def test_token_without_scope_has_no_scopes(verifier: TokenVerifier) -> None:
+    principal = verifier.verify(bearer(hs256(claims(scope=None))))
+
+    assert principal.scopes == frozenset()
+
+
+@pytest.mark.parametrize(("name", "token", "reason"), INVALID_TOKENS, ids=[t[0] for t in INVALID_TOKENS])
+def test_invalid_token_is_401_with_a_bearer_challenge(
+    verifier: TokenVerifier, name: str, token: Callable[[], str], reason: str
+) -> None:
+    with pytest.raises(ApiError) as caught:
+        verifier.verify(bearer(token()))
+
+    _assert_unauthorized(caught.value, "invalid_token")
+    assert reason in caught.value.message
+
+
+@pytest.mark.parametrize(("name", "authorization"), MISSING_BEARER, ids=[m[0] for m in MISSING_BEARER])
+def test_missing_bearer_token_is_401_with_a_bearer_challenge(
+    verifier: TokenVerifier, name: str, authorization: Callable[[], str | None]
+) -> None:
+    with pytest.raises(ApiError) as caught:
+        verifier.verify(authorization())
+
+    _assert_unauthorized(caught.value, "missing_token")
+
+
+def _assert_unauthorized(error: ApiError, code: str) -> None:
+    assert error.status == 401
+    assert error.code == code
+    assert error.type == "invalid_request_error"
+    assert error.headers["WWW-Authenticate"].startswith("Bearer ")
+    assert f'error_description="{code}"' in error.headers["WWW-Authenticate"]

@@ -1,0 +1,140 @@
+"""The guardrails pipeline: completions in, guarded responses to each request's reply address.
+
+The faust agent is driven with ``agent.test_context()`` (no broker); the service's
+producer is replaced by a recorder, so what would be produced is checked byte for byte.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from guardrails.pipeline import build
+from guardrails.settings import GuardrailsSettings
+from llmops import topics
+from llmops.codec import AvroCodec
+from llmops.events import ChatMessage, LlmCompletion
+from llmops.settings import Environment
+from llmops.streaming_service import StreamingService
+
+AGENT = "guardrails_completion_agent"
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+@dataclass(frozen=True)
+class Produced:
+    topic: str
+    value: bytes
+    key: bytes | None
+    partition: int | None
+    headers: list[tuple[str, bytes]]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def _eventually(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.005)
+
+
+@pytest.fixture(scope="module")
+def service() -> StreamingService:
+    settings = GuardrailsSettings(
+        kafka_bootstrap="127.0.0.1:1",
+        http_port=_free_port(),
+        environment=Environment.LOCAL,
+        policy_version="p-9",
+    )
+    return build(settings)
+
+
+@pytest.fixture
+def produced(service: StreamingService, monkeypatch: pytest.MonkeyPatch) -> list[Produced]:
+    records: list[Produced] = []
+
+    async def record(
+        topic: str,
+        value: bytes,
+        key: bytes | None = None,
+        partition: int | None = None,
+        headers: Any = None,
+    ) -> None:
+        records.append(Produced(topic, value, key, partition, list(headers or ())))
+
+    monkeypatch.setattr(service, "send", record)
+    return records
+
+
+async def _push(service: StreamingService, value: bytes, key: bytes, headers: Any = None) -> None:
+    async with service.app.agents[AGENT].test_context() as agent:
+        await agent.put(value=value, key=key, headers=headers)
+
+
+def test_one_agent_reads_the_completions_topic(service: StreamingService) -> None:
+    agents = service.app.agents
+
+    assert list(agents) == [AGENT]
+    assert agents[AGENT].channel.get_topic_name() == topics.COMPLETIONS.name
+
+
+async def test_response_goes_to_the_reply_address_of_its_request(
+    service: StreamingService, produced: list[Produced], codec: AvroCodec, completion: LlmCompletion
+) -> None:
+    completion["request"]["messages"] = [ChatMessage(role="user", content="mail léo at leo@exemple.fr")]
+    completion["text"] = "Done: wrote to leo@exemple.fr"
+    traceparent = f"00-{TRACE_ID}-00f067aa0ba902b7-01".encode()
+
+    await _push(service, codec.encode("completion", completion), b"req-key", [("traceparent", traceparent)])
+    await _eventually(lambda: len(produced) == 1)
+
+    (record,) = produced
+    assert (record.topic, record.partition, record.key) == ("llm.responses.v1", 4, b"req-key")
+    ((name, child),) = record.headers
+    assert name == "traceparent"
+    assert child.decode().startswith(f"00-{TRACE_ID}-") and child != traceparent
+    response = codec.decode(record.value, "response")
+    assert response["request_id"] == completion["request_id"]
+    assert response["text"] == "Done: wrote to [EMAIL]"
+    assert response["prompt_redacted"] == "mail léo at [EMAIL]"
+    assert response["policy_version"] == "p-9"
+    assert b"leo@exemple.fr" not in record.value
+
+
+async def test_without_reply_address_the_response_goes_to_the_responses_topic_by_key(
+    service: StreamingService, produced: list[Produced], codec: AvroCodec, completion: LlmCompletion
+) -> None:
+    completion["request"]["reply_to"] = None
+
+    await _push(service, codec.encode("completion", completion), b"k2")
+    await _eventually(lambda: len(produced) == 1)
+
+    assert (produced[0].topic, produced[0].partition, produced[0].key) == (topics.RESPONSES.name, None, b"k2")
+    assert produced[0].headers == []
+
+
+async def test_undecodable_completion_is_dead_lettered_with_its_bytes(
+    service: StreamingService, produced: list[Produced], codec: AvroCodec
+) -> None:
+    await _push(service, b"not avro at all", b"bad-key")
+    await _eventually(lambda: len(produced) == 1)
+
+    (record,) = produced
+    assert (record.topic, record.key) == (topics.DEADLETTER.name, b"bad-key")
+    dead = codec.decode(record.value, "dead_letter")
+    assert dead["payload"] == b"not avro at all"
+    assert dead["source_topic"] == topics.COMPLETIONS.name
+    assert dead["service"] == "guardrails"
+    assert dead["error_type"] == "InvalidMessage"
