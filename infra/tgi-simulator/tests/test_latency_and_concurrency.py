@@ -60,14 +60,17 @@ async def test_prefill_time_scales_with_input_tokens(serve: Any) -> None:
     assert elapsed >= 0.060 - TOLERANCE_S
 
 
-async def test_streamed_tokens_are_spaced_by_the_decode_time(serve: Any) -> None:
+async def test_streamed_tokens_take_at_least_the_decode_time(serve: Any) -> None:
+    # Only a lower bound on the whole stream: the client may read several tokens in one
+    # chunk when the machine is busy, so spacing between arrivals is not observable.
     async with serve(decode_ms_per_token=5.0) as (url, _app), AsyncInferenceClient(base_url=url) as client:
+        started = time.perf_counter()
         arrivals = [
             time.perf_counter()
             async for _ in await client.text_generation("pace", stream=True, max_new_tokens=10)
         ]
     assert len(arrivals) == 10
-    assert arrivals[-1] - arrivals[0] >= 9 * 0.005 - TOLERANCE_S
+    assert arrivals[-1] - started >= 10 * 0.005 - TOLERANCE_S
 
 
 async def test_requests_beyond_the_limit_wait_in_the_queue(serve: Any) -> None:
