@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from llmops.errors import ConfigurationError
+from llmops.errors import ConfigurationError, DependencyUnavailable
 from llmops.jsonlog import configure_logging
 from llmops.settings import ServiceSettings, load_settings
 
@@ -23,8 +23,8 @@ class Runnable(Protocol):
 def run_service(name: str, settings_cls: type[S], build: Callable[[S], Runnable]) -> None:
     """Read settings once, fail fast on a configuration error, configure logs, run.
 
-    A configuration error exits with status 1 and one line naming what to fix,
-    instead of a traceback far from the cause.
+    A configuration error, or a server that cannot be reached at start-up, exits with
+    status 1 and one line naming what to fix, instead of a traceback far from the cause.
     """
     try:
         settings = load_settings(settings_cls)
@@ -32,4 +32,7 @@ def run_service(name: str, settings_cls: type[S], build: Callable[[S], Runnable]
         service = build(settings)
     except ConfigurationError as exc:
         sys.exit(f"{name}: {exc}")
-    service.run()
+    try:
+        service.run()
+    except DependencyUnavailable as exc:
+        sys.exit(f"{name}: cannot start: {exc}")

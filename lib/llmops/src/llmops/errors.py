@@ -30,6 +30,7 @@ class DependencyUnavailable(LlmopsError):
         super().__init__(f"{name} at {endpoint} is not reachable: {detail}")
         self.name = name
         self.endpoint = endpoint
+        self.detail = detail
 
 
 class RetriableError(LlmopsError):

@@ -8,6 +8,7 @@ on the service's ``http_port``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import faust
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from llmops import topics
+from llmops import preflight, topics
 from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
 from llmops.errors import RetriableError
@@ -54,6 +55,7 @@ class StreamingService:
         self.codec = codec or AvroCodec(SchemaStore.load())
         self.metrics = metrics or pipeline_metrics(name)
         self.app = create_faust_app(name, settings, self.codec, **faust_overrides)
+        self.preflight: list[preflight.Check] = [preflight.kafka(settings.kafka_bootstrap)]
         self.readiness = Readiness()
         self.readiness.add("kafka", self._kafka_ready)
         self.dead_letters = DeadLetterQueue(name, self.codec, self._send_dead_letter, InvalidShareBudget())
@@ -131,6 +133,11 @@ class StreamingService:
             return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
     def run(self) -> None:
-        """Run the faust worker in the foreground until SIGINT or SIGTERM."""
+        """Check the servers the service needs, then run the faust worker until SIGINT or SIGTERM.
+
+        Raises:
+            DependencyUnavailable: Before the worker starts, naming the missing server.
+        """
+        asyncio.run(preflight.run_checks(self.preflight))
         worker = faust.Worker(self.app, loglevel=self.settings.log_level, quiet=True)
         worker.execute_from_commandline()

@@ -12,7 +12,7 @@ from typing import Any
 from audit.record import audit_record
 from audit.settings import AuditSettings
 from audit.writer import AuditWriter
-from llmops import topics
+from llmops import preflight, topics
 from llmops.dead_letter import RawEvent
 from llmops.events import LlmResponse
 from llmops.streaming_service import StreamingService
@@ -23,6 +23,7 @@ def build(settings: AuditSettings, **faust_overrides: Any) -> StreamingService:
     service = StreamingService("audit", settings, **faust_overrides)
     writer = AuditWriter(settings.elasticsearch_url, settings.index)
     service.readiness.add("elasticsearch", writer.ping)
+    service.preflight.append(preflight.http("elasticsearch", settings.elasticsearch_url))
 
     async def write_record(response: LlmResponse, raw: RawEvent) -> None:
         await writer.write(response["request_id"], audit_record(response))

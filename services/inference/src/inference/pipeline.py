@@ -13,7 +13,7 @@ from typing import Any
 from inference.generate import Generator
 from inference.model_client import ModelClient
 from inference.settings import InferenceSettings
-from llmops import topics
+from llmops import preflight, topics
 from llmops.dead_letter import RawEvent
 from llmops.events import LlmRequest, ModelLineage
 from llmops.streaming_service import StreamingService
@@ -37,6 +37,7 @@ def build(settings: InferenceSettings, **faust_overrides: Any) -> StreamingServi
     """Wire the inference service: topics, steps and agent."""
     service = StreamingService("inference", settings, **faust_overrides)
     client = ModelClient(settings.tgi_url, settings.request_timeout_s)
+    service.preflight.append(preflight.http("model server", f"{settings.tgi_url.rstrip('/')}/health"))
     generator = Generator(client, lineage_of(settings), settings.max_in_flight)
 
     async def produce_completion(request: LlmRequest, raw: RawEvent) -> None:
