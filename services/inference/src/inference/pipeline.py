@@ -1,43 +1,35 @@
-"""Inference pipeline: ``llm.requests.v1 -> generate -> llm.completions.v1``.
+"""Inference pipeline: ``llm.requests.v1 -> route -> generate -> llm.completions.v1``.
 
 The whole flow of the service on one screen: the agent reads raw requests, the shared
 :class:`~llmops.stream_processor.EventProcessor` decodes them (dead-lettering invalid
-ones), :class:`~inference.generate.Generator` calls the model server, and the
+ones), :class:`~inference.generate.Generator` routes each to a model version (canary
+split, load-driven fallback) and calls it with retries inside its deadline, and the
 completion is produced (acks=all) before the request's offset can be committed.
+
+Concurrency: the agent runs ``max_in_flight`` actors; each endpoint admits at most its
+catalog ``max_in_flight`` calls and sends the rest elsewhere at once, so a hung server
+holds only its own slots and the other partitions keep flowing. A timer reads each
+server's load (queue length, batch fullness) off the request path.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from inference.generate import Generator
-from inference.model_client import ModelClient
+from inference.server_load import ServerLoadReader
 from inference.settings import InferenceSettings
+from inference.wiring import generator_of
 from llmops import topics
 from llmops.dead_letter import RawEvent
-from llmops.events import LlmRequest, ModelLineage
+from llmops.events import LlmRequest
 from llmops.streaming_service import StreamingService
 from llmops.tracing import propagate
 
 
-def lineage_of(settings: InferenceSettings) -> ModelLineage:
-    """Lineage of the primary model, from settings."""
-    return ModelLineage(
-        alias=settings.model_alias,
-        version=settings.model_version,
-        model_id=settings.model_id,
-        revision=settings.model_revision,
-        endpoint=settings.tgi_url,
-        backend=settings.backend,
-        canary=False,
-    )
-
-
 def build(settings: InferenceSettings, **faust_overrides: Any) -> StreamingService:
-    """Wire the inference service: topics, steps and agent."""
+    """Wire the inference service: topics, steps, agent and load probes."""
     service = StreamingService("inference", settings, **faust_overrides)
-    client = ModelClient(settings.tgi_url, settings.request_timeout_s)
-    generator = Generator(client, lineage_of(settings), settings.max_in_flight)
+    generator = generator_of(settings)
 
     async def produce_completion(request: LlmRequest, raw: RawEvent) -> None:
         completion = await generator.complete(request)
@@ -45,4 +37,8 @@ def build(settings: InferenceSettings, **faust_overrides: Any) -> StreamingServi
         await service.send(topics.COMPLETIONS.name, value, key=raw.key, headers=propagate(raw))
 
     service.consume(topics.REQUESTS, produce_completion, concurrency=settings.max_in_flight)
+
+    load_reader = ServerLoadReader(list(generator.router.endpoints.values()))
+    service.app.timer(settings.load_probe_interval_s)(load_reader.refresh)
+
     return service
