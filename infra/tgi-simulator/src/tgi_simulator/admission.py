@@ -38,13 +38,28 @@ class Sequence:
     output_tokens: int
     produced: int = 0
     admitted: float | None = None
-    progressed: asyncio.Event = field(default_factory=asyncio.Event)
+    _target: int = 0
+    _waiter: asyncio.Future[None] | None = field(default=None, repr=False)
 
     async def wait_for(self, produced: int) -> None:
-        """Return once at least ``produced`` tokens exist."""
-        while self.produced < produced:
-            self.progressed.clear()
-            await self.progressed.wait()
+        """Return once at least ``produced`` tokens exist.
+
+        Only the step that reaches ``produced`` wakes the waiter, so a request waiting
+        for its whole answer costs one wake-up, not one per decode step.
+        """
+        if self.produced >= produced:
+            return
+        self._target = produced
+        self._waiter = asyncio.get_running_loop().create_future()
+        await self._waiter
+
+    def advance(self) -> None:
+        """One more token exists; wake the waiter if it was waiting for it."""
+        self.produced += 1
+        waiter = self._waiter
+        if waiter is not None and self.produced >= self._target and not waiter.done():
+            waiter.set_result(None)
+            self._waiter = None
 
 
 class Admission:
@@ -153,8 +168,7 @@ class Admission:
         self.steps += 1
         still_running: list[Sequence] = []
         for sequence in self._batch:
-            sequence.produced += 1
-            sequence.progressed.set()
+            sequence.advance()
             if sequence.produced < sequence.output_tokens:
                 still_running.append(sequence)
             else:
