@@ -193,3 +193,49 @@ def _with_id(request: LlmRequest, request_id: str, model: str | None = None) -> 
     if model is not None:
         copy["model"] = model
     return copy
+
+
+async def test_undecodable_request_is_dead_lettered_with_its_bytes(
+    service: StreamingService, produced: list[Produced], codec: AvroCodec
+) -> None:
+    async with service.app.agents[AGENT].test_context() as agent:
+        await agent.put(value=b"\xc3\x01not avro", key=b"bad-1")
+        await _eventually(lambda: len(produced) == 1)
+
+    (record,) = produced
+    assert (record.topic, record.key) == (topics.DEADLETTER.name, b"bad-1")
+    dead = codec.decode(record.value, "dead_letter")
+    assert (dead["payload"], dead["service"], dead["error_type"]) == (
+        b"\xc3\x01not avro",
+        "inference",
+        "InvalidMessage",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"prompt": "also a prompt"}, "exactly one of 'messages' and 'prompt'"),
+        ({"messages": []}, "exactly one of 'messages' and 'prompt'"),
+        ({"tenant": " "}, "'tenant' is empty"),
+        ({"messages": [{"role": "wizard", "content": "hi"}]}, "unknown chat roles: wizard"),
+        ({"params": {"max_tokens": 0, "temperature": None, "top_p": None, "stop": [], "seed": None,
+                     "response_format": None}}, "max_tokens must be >= 1"),
+    ],
+)  # fmt: skip
+async def test_invalid_request_is_dead_lettered_with_the_reason(
+    service: StreamingService,
+    produced: list[Produced],
+    codec: AvroCodec,
+    chat_request: LlmRequest,
+    change: dict[str, Any],
+    reason: str,
+) -> None:
+    request: LlmRequest = {**chat_request, **change}  # type: ignore[typeddict-item]
+    async with service.app.agents[AGENT].test_context() as agent:
+        await agent.put(value=codec.encode("request", request), key=b"bad-2")
+        await _eventually(lambda: len(produced) == 1)
+
+    (record,) = produced
+    assert record.topic == topics.DEADLETTER.name
+    assert reason in codec.decode(record.value, "dead_letter")["error"]

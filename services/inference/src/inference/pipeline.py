@@ -1,8 +1,9 @@
 """Inference pipeline: ``llm.requests.v1 -> route -> generate -> llm.completions.v1``.
 
 The whole flow of the service on one screen: the agent reads raw requests, the shared
-:class:`~llmops.stream_processor.EventProcessor` decodes them (dead-lettering invalid
-ones), :class:`~inference.generate.Generator` routes each to a model version (canary
+:class:`~llmops.stream_processor.EventProcessor` decodes them, malformed or invalid ones
+(:func:`~inference.request_checks.check_request`) go to the dead-letter topic with the
+reason, :class:`~inference.generate.Generator` routes each to a model version (canary
 split, load-driven fallback) and calls it with retries inside its deadline, and the
 completion is produced (acks=all) before the request's offset can be committed.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from inference.request_checks import check_request
 from inference.server_load import ServerLoadReader
 from inference.settings import InferenceSettings
 from inference.wiring import generator_of
@@ -32,6 +34,7 @@ def build(settings: InferenceSettings, **faust_overrides: Any) -> StreamingServi
     generator = generator_of(settings)
 
     async def produce_completion(request: LlmRequest, raw: RawEvent) -> None:
+        check_request(request)  # InvalidMessage: dead-lettered with the reason by the processor
         completion = await generator.complete(request)
         value = service.codec.encode(topics.COMPLETIONS.schema, completion)
         await service.send(topics.COMPLETIONS.name, value, key=raw.key, headers=propagate(raw))
