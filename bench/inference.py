@@ -215,10 +215,10 @@ async def bench(total: int, concurrency: int, max_tokens: int) -> list[PhaseResu
 
 
 def _catalog_with_slots(tmp: Path, slots: int) -> Path:
-    """The shipped catalog, with each endpoint's in-flight bound raised to the benchmark's concurrency."""
+    """The shipped catalog with slots for twice the concurrency, so saturation never reroutes."""
     text = DEFAULT_CATALOG.read_text(encoding="utf-8")
     path = tmp / "catalog.yaml"
-    path.write_text(text.replace("max_in_flight: 96", f"max_in_flight: {slots}"), encoding="utf-8")
+    path.write_text(text.replace("max_in_flight: 128", f"max_in_flight: {2 * slots}"), encoding="utf-8")
     return path
 
 

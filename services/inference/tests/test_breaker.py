@@ -88,3 +88,14 @@ def test_closing_forgets_the_old_failures() -> None:
         breaker.record(S)
     breaker.record(F)
     assert breaker.state is BreakerState.CLOSED
+
+
+def test_abandoned_probe_is_given_back() -> None:
+    breaker, clock, _changes = _breaker()
+    for outcome in (F, F, F, F):
+        breaker.record(outcome)
+    clock.now += POLICY.open_s
+    assert breaker.allow() and breaker.allow()
+    assert not breaker.allow()
+    breaker.abandon()
+    assert breaker.allow()

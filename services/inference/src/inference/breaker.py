@@ -90,6 +90,11 @@ class CircuitBreaker:
             return True
         return False
 
+    def abandon(self) -> None:
+        """An allowed call ended without an outcome (cancelled): give its probe back."""
+        if self._state is BreakerState.HALF_OPEN and self._probes_started > self._probes_passed:
+            self._probes_started -= 1
+
     def record(self, outcome: Outcome) -> None:
         """Record how an allowed call ended."""
         if self._state is BreakerState.HALF_OPEN:

@@ -91,6 +91,9 @@ class Endpoint:
             else:
                 self.breaker.record(Outcome.SUCCESS)  # the server answered; the request was bad
             raise
+        except BaseException:
+            self.breaker.abandon()  # cancelled: says nothing about the server
+            raise
         finally:
             self.in_flight -= 1
             self._in_flight_gauge.dec()
