@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from inference.generate import Generator
+from inference.metric_defs import COMPLETIONS, COST_USD, TOKENS
 from inference.wiring import generator_of
 from llmops.clock import now_ms
 from llmops.codec import AvroCodec
@@ -54,7 +55,9 @@ async def test_both_api_shapes_generate_a_priced_completion_with_lineage(
     kind: str,
 ) -> None:
     request = chat_request if kind == "chat" else prompt_request
+    request["tenant"] = f"tenant-{backend}-{kind}"
     started = now_ms()
+    ok_before = COMPLETIONS.labels("llama-3.1-8b", "1", "false", "ok")._value.get()
 
     completion = await generator_for(sim_url, backend=backend).complete(request)
 
@@ -80,6 +83,36 @@ async def test_both_api_shapes_generate_a_priced_completion_with_lineage(
     assert completion["request"] == request
     assert started <= completion["created_at"] <= now_ms()
     assert codec.decode(codec.encode("completion", completion), "completion") == completion
+    labels = (request["tenant"], "llama-3.1-8b", "1")
+    assert COMPLETIONS.labels("llama-3.1-8b", "1", "false", "ok")._value.get() == ok_before + 1
+    assert TOKENS.labels(*labels, "output")._value.get() == usage["output_tokens"]
+    assert COST_USD.labels(*labels)._value.get() == pytest.approx(completion["cost_usd"])
+
+
+async def test_canary_completions_carry_the_flag_and_are_counted_per_version(
+    write_catalog: Callable[..., Path],
+    make_settings: Callable[..., Any],
+    version_spec: Callable[..., dict[str, Any]],
+    sim_url: str,
+    chat_request: LlmRequest,
+) -> None:
+    stable = version_spec(sim_url, "10", weight=50)
+    canary = version_spec(sim_url, "11", weight=50, canary=True, backend="openai")
+    generator = generator_of(make_settings(write_catalog({"llama-3.1-8b": {"versions": [stable, canary]}})))
+    before = {
+        v: COMPLETIONS.labels("llama-3.1-8b", v, c, "ok")._value.get()
+        for v, c in (("10", "false"), ("11", "true"))
+    }
+
+    completions = [await generator.complete({**chat_request, "request_id": f"c-{i}"}) for i in range(40)]
+
+    seen = {(c["model"]["version"], c["model"]["canary"], c["model"]["backend"]) for c in completions}
+    assert seen == {("10", False, "tgi"), ("11", True, "openai")}
+    for version, flag in (("10", "false"), ("11", "true")):
+        served = sum(c["model"]["version"] == version for c in completions)
+        assert (
+            COMPLETIONS.labels("llama-3.1-8b", version, flag, "ok")._value.get() == before[version] + served
+        )
 
 
 async def test_generation_is_capped_to_the_versions_output_limit(
