@@ -23,6 +23,7 @@ from inference.pipeline import build
 from inference.settings import InferenceSettings
 from llmops import topics
 from llmops.codec import AvroCodec
+from llmops.errors import ConfigurationError
 from llmops.events import LlmRequest
 from llmops.settings import Environment
 from llmops.streaming_service import StreamingService
@@ -88,6 +89,9 @@ async def _set_faults(url: str, **plan: Any) -> None:
 def service(sim_url: str, hung_url: str, tmp_path_factory: pytest.TempPathFactory) -> StreamingService:
     """The service over a catalog of the shipped demo alias plus ``stuck-8b`` on the hung server."""
     catalog = yaml.safe_load(DEFAULT_CATALOG.read_text(encoding="utf-8"))
+    for alias in catalog["aliases"].values():
+        for version in alias["versions"]:
+            version["max_in_flight"] = 6  # below the agent concurrency of 8
     stuck = dict(catalog["aliases"]["llama-3.1-8b"]["versions"][0], endpoint=hung_url, max_in_flight=2)
     catalog["aliases"]["stuck-8b"] = {"versions": [stuck]}  # no fallback: saturation answers an error
     path = tmp_path_factory.mktemp("catalog") / "catalog.yaml"
@@ -239,3 +243,8 @@ async def test_invalid_request_is_dead_lettered_with_the_reason(
     (record,) = produced
     assert record.topic == topics.DEADLETTER.name
     assert reason in codec.decode(record.value, "dead_letter")["error"]
+
+
+def test_agent_concurrency_must_exceed_every_endpoints_slots(sim_url: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"INFERENCE_MAX_IN_FLIGHT \(128\) must exceed .* \(128\)"):
+        build(_settings(sim_url, max_in_flight=128))

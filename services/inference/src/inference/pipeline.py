@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from inference.generate import Generator
 from inference.request_checks import check_request
 from inference.server_load import ServerLoadReader
 from inference.settings import InferenceSettings
 from inference.wiring import generator_of
 from llmops import topics
 from llmops.dead_letter import RawEvent
+from llmops.errors import ConfigurationError
 from llmops.events import LlmRequest
 from llmops.streaming_service import StreamingService
 from llmops.tracing import propagate
@@ -30,8 +32,9 @@ from llmops.tracing import propagate
 
 def build(settings: InferenceSettings, **faust_overrides: Any) -> StreamingService:
     """Wire the inference service: topics, steps, agent and load probes."""
-    service = StreamingService("inference", settings, **faust_overrides)
     generator = generator_of(settings)
+    check_concurrency(settings, generator)
+    service = StreamingService("inference", settings, **faust_overrides)
 
     async def produce_completion(request: LlmRequest, raw: RawEvent) -> None:
         check_request(request)  # InvalidMessage: dead-lettered with the reason by the processor
@@ -45,3 +48,17 @@ def build(settings: InferenceSettings, **faust_overrides: Any) -> StreamingServi
     service.app.timer(settings.load_probe_interval_s)(load_reader.refresh)
 
     return service
+
+
+def check_concurrency(settings: InferenceSettings, generator: Generator) -> None:
+    """Refuse an agent concurrency that one hung endpoint could use up entirely.
+
+    Raises:
+        ConfigurationError: ``max_in_flight`` is not above every endpoint's slot count.
+    """
+    widest = max(endpoint.max_in_flight for endpoint in generator.router.endpoints.values())
+    if settings.max_in_flight <= widest:
+        raise ConfigurationError(
+            f"INFERENCE_MAX_IN_FLIGHT ({settings.max_in_flight}) must exceed the largest endpoint "
+            f"max_in_flight in the catalog ({widest}): a hung endpoint would otherwise hold every actor"
+        )
