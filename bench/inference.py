@@ -6,8 +6,10 @@ service's own cost, not the model's. Two phases run against the same server at t
 same concurrency, each closed-loop (every worker sends its next request as soon as the
 previous one is answered):
 
+* **aiohttp** -- bare aiohttp POSTs to ``/v1/chat/completions``: the floor of one
+  Python HTTP call, for reference;
 * **baseline** -- bare ``AsyncInferenceClient.chat_completion`` calls, what any client
-  of TGI pays at least;
+  of TGI through ``huggingface_hub`` pays at least;
 * **service** -- the inference service's request path: catalog routing with the 95/5
   canary split (TGI and OpenAI API shapes), breaker, in-flight bounds, retries,
   lineage, cost, metrics, and Avro encoding of the completion (Kafka hops excluded:
@@ -197,6 +199,16 @@ async def bench(total: int, concurrency: int, max_tokens: int) -> list[PhaseResu
             generator = generator_of(settings)
         codec = AvroCodec(SchemaStore.load())
 
+        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+        async def raw_aiohttp(i: int) -> bool:
+            body = {"model": "tgi", "messages": [{"role": "user", "content": PROMPTS[i % len(PROMPTS)]}]}
+            async with http.post(
+                f"{url}/v1/chat/completions", json=body | {"max_tokens": max_tokens}
+            ) as answer:
+                await answer.read()
+                return answer.status == 200
+
         async def service(i: int) -> bool:
             completion = await generator.complete(request(i, max_tokens))
             codec.encode("completion", completion)
@@ -204,11 +216,14 @@ async def bench(total: int, concurrency: int, max_tokens: int) -> list[PhaseResu
 
         await run_phase("warm-up", url, pid, direct, min(total, 200), concurrency)
         await run_phase("warm-up", url, pid, service, min(total, 200), concurrency)
+        await run_phase("warm-up", url, pid, raw_aiohttp, min(total, 200), concurrency)
         results = [
+            await run_phase("aiohttp", url, pid, raw_aiohttp, total, concurrency),
             await run_phase("baseline", url, pid, direct, total, concurrency),
             await run_phase("service", url, pid, service, total, concurrency),
         ]
         await client.close()  # type: ignore[no-untyped-call]
+        await http.close()
         for endpoint in generator.router.endpoints.values():
             await endpoint.close()
         return results
