@@ -10,7 +10,9 @@ previous one is answered):
   Python HTTP call, for reference;
 * **baseline** -- bare ``AsyncInferenceClient.chat_completion`` calls, what any client
   of TGI through ``huggingface_hub`` pays at least;
-* **service** -- the inference service's request path: catalog routing with the 95/5
+* **svc-httpx** / **service** -- the inference service's request path, on
+  ``huggingface_hub``'s default httpx2 transport and on the aiohttp transport the
+  service uses by default (``INFERENCE_HTTP_TRANSPORT``): catalog routing with the 95/5
   canary split (TGI and OpenAI API shapes), breaker, in-flight bounds, retries,
   lineage, cost, metrics, and Avro encoding of the completion (Kafka hops excluded:
   ~0.6 ms per produce on noida-db, see ARCHITECTURE.md).
@@ -40,6 +42,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import aiohttp
 from huggingface_hub import AsyncInferenceClient
@@ -179,54 +182,78 @@ async def run_phase(
 
 
 async def bench(total: int, concurrency: int, max_tokens: int) -> list[PhaseResult]:
-    """Run warm-up, baseline and service phases against one simulator."""
-    async with simulator() as (url, pid):
+    """Warm up, then run the four phases against one simulator."""
+    async with (
+        simulator() as (url, pid),
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http,
+    ):
         client = AsyncInferenceClient(base_url=url, timeout=60)
 
-        async def direct(i: int) -> bool:
-            messages = [{"role": "user", "content": PROMPTS[i % len(PROMPTS)] + f" #{i}"}]
-            await client.chat_completion(messages=messages, max_tokens=max_tokens)
-            return True
-
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = InferenceSettings(
-                kafka_bootstrap="127.0.0.1:1",
-                environment=Environment.LOCAL,
-                tgi_url=url,
-                fallback_url=url,
-                catalog_path=_catalog_with_slots(Path(tmp), concurrency),
-            )
-            generator = generator_of(settings)
-        codec = AvroCodec(SchemaStore.load())
-
-        http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
-
         async def raw_aiohttp(i: int) -> bool:
-            body = {"model": "tgi", "messages": [{"role": "user", "content": PROMPTS[i % len(PROMPTS)]}]}
-            async with http.post(
-                f"{url}/v1/chat/completions", json=body | {"max_tokens": max_tokens}
-            ) as answer:
+            body = {"model": "tgi", "max_tokens": max_tokens, "messages": _messages(i)}
+            async with http.post(f"{url}/v1/chat/completions", json=body) as answer:
                 await answer.read()
                 return answer.status == 200
 
-        async def service(i: int) -> bool:
-            completion = await generator.complete(request(i, max_tokens))
-            codec.encode("completion", completion)
-            return completion["error"] is None
+        async def direct(i: int) -> bool:
+            await client.chat_completion(messages=_messages(i), max_tokens=max_tokens)
+            return True
 
-        await run_phase("warm-up", url, pid, direct, min(total, 200), concurrency)
-        await run_phase("warm-up", url, pid, service, min(total, 200), concurrency)
-        await run_phase("warm-up", url, pid, raw_aiohttp, min(total, 200), concurrency)
         results = [
-            await run_phase("aiohttp", url, pid, raw_aiohttp, total, concurrency),
-            await run_phase("baseline", url, pid, direct, total, concurrency),
-            await run_phase("service", url, pid, service, total, concurrency),
+            await _measured("aiohttp", url, pid, raw_aiohttp, total, concurrency),
+            await _measured("baseline", url, pid, direct, total, concurrency),
         ]
+        # In this order: the aiohttp setting switches huggingface_hub's process-wide
+        # transport, which the clients above (their sessions exist already) keep out of.
+        transports: tuple[tuple[str, Literal["httpx", "aiohttp"]], ...] = (
+            ("svc-httpx", "httpx"),
+            ("service", "aiohttp"),
+        )
+        for name, transport in transports:
+            call, close = _service_call(url, transport, max_tokens, concurrency)
+            results.append(await _measured(name, url, pid, call, total, concurrency))
+            await close()
         await client.close()  # type: ignore[no-untyped-call]
-        await http.close()
+        return results
+
+
+def _messages(i: int) -> list[dict[str, str]]:
+    return [{"role": "user", "content": PROMPTS[i % len(PROMPTS)] + f" #{i}"}]
+
+
+async def _measured(
+    name: str, url: str, pid: int, call: Callable[[int], Awaitable[bool]], total: int, concurrency: int
+) -> PhaseResult:
+    await run_phase("warm-up", url, pid, call, min(total, 200), concurrency)
+    return await run_phase(name, url, pid, call, total, concurrency)
+
+
+def _service_call(
+    url: str, transport: Literal["httpx", "aiohttp"], max_tokens: int, concurrency: int
+) -> tuple[Callable[[int], Awaitable[bool]], Callable[[], Awaitable[None]]]:
+    """The service's request path (routing ... Avro encoding) on ``transport``, and its closer."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = InferenceSettings(
+            kafka_bootstrap="127.0.0.1:1",
+            environment=Environment.LOCAL,
+            tgi_url=url,
+            fallback_url=url,
+            catalog_path=_catalog_with_slots(Path(tmp), concurrency),
+            http_transport=transport,
+        )
+        generator = generator_of(settings)
+    codec = AvroCodec(SchemaStore.load())
+
+    async def service(i: int) -> bool:
+        completion = await generator.complete(request(i, max_tokens))
+        codec.encode("completion", completion)
+        return completion["error"] is None
+
+    async def close() -> None:
         for endpoint in generator.router.endpoints.values():
             await endpoint.close()
-        return results
+
+    return service, close
 
 
 def _catalog_with_slots(tmp: Path, slots: int) -> Path:

@@ -43,6 +43,7 @@ def generator_for(
     return build
 
 
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 @pytest.mark.parametrize("backend", ["tgi", "openai"])
 @pytest.mark.parametrize("kind", ["chat", "prompt"])
 async def test_both_api_shapes_generate_a_priced_completion_with_lineage(
@@ -53,13 +54,15 @@ async def test_both_api_shapes_generate_a_priced_completion_with_lineage(
     prompt_request: LlmRequest,
     backend: str,
     kind: str,
+    transport: str,
 ) -> None:
     request = chat_request if kind == "chat" else prompt_request
-    request["tenant"] = f"tenant-{backend}-{kind}"
+    request["tenant"] = f"tenant-{backend}-{kind}-{transport}"
     started = now_ms()
     ok_before = COMPLETIONS.labels("llama-3.1-8b", "1", "false", "ok")._value.get()
 
-    completion = await generator_for(sim_url, backend=backend).complete(request)
+    generator = generator_for(sim_url, backend=backend, settings={"http_transport": transport})
+    completion = await generator.complete(request)
 
     assert completion["error"] is None
     assert completion["text"].strip()
@@ -157,13 +160,14 @@ async def test_model_server_down_is_retried_then_a_retriable_503_completion(
     assert (completion["finish_reason"], completion["attempts"]) == ("error", 3)
 
 
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
 async def test_slow_model_server_is_a_retriable_504_completion(
-    generator_for: GeneratorFactory, fresh_sim: Callable[..., Any], chat_request: LlmRequest
+    generator_for: GeneratorFactory, fresh_sim: Callable[..., Any], chat_request: LlmRequest, transport: str
 ) -> None:
     chat_request["params"]["max_tokens"] = 1
     chat_request["deadline"] = now_ms() + 30_000
     async with fresh_sim(decode_ms_per_token=600.0) as url:
-        settings = {"request_timeout_s": 0.15, "retry_attempts": 2}
+        settings = {"request_timeout_s": 0.15, "retry_attempts": 2, "http_transport": transport}
         completion = await generator_for(url, settings=settings).complete(chat_request)
 
     error = completion["error"]

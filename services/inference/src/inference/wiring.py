@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from inference.aiohttp_transport import select_transport
 from inference.breaker import BreakerPolicy
 from inference.catalog_file import FileCatalog, load_catalog
 from inference.endpoint import Endpoint
@@ -41,7 +42,12 @@ def endpoints_of(catalog: FileCatalog, settings: InferenceSettings) -> dict[str,
 
 
 def generator_of(settings: InferenceSettings) -> Generator:
-    """The generator of the service, from its settings and catalog."""
+    """The generator of the service, from its settings and catalog.
+
+    It sets ``huggingface_hub``'s process-wide async client factory to
+    ``settings.http_transport`` for every ``AsyncInferenceClient`` session opened later.
+    """
+    select_transport(settings.http_transport)
     catalog = catalog_of(settings)
     fallback = FallbackPolicy(settings.fallback_in_flight_share, settings.fallback_queue_threshold)
     router = Router(catalog, endpoints_of(catalog, settings), fallback)
