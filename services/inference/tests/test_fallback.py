@@ -27,12 +27,12 @@ SMALL_MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
 
 
 @pytest.fixture
-def generator_for(
+async def generator_for(
     write_catalog: Callable[..., Path],
     make_settings: Callable[..., Any],
     version_spec: Callable[..., dict[str, Any]],
     sim_url: str,
-) -> Callable[..., Generator]:
+) -> AsyncIterator[Callable[..., Generator]]:
     """``generator_for(primary_url, max_in_flight=8, **settings)``, falling back to ``sim_url``."""
 
     def build(primary_url: str, max_in_flight: int = 8, **settings: Any) -> Generator:
@@ -44,9 +44,13 @@ def generator_for(
             },
             "small": {"versions": [small]},
         }
-        return generator_of(make_settings(write_catalog(aliases), **settings))
+        built.append(generator_of(make_settings(write_catalog(aliases), **settings)))
+        return built[-1]
 
-    return build
+    built: list[Generator] = []
+    yield build
+    for generator in built:
+        await generator.close()
 
 
 async def _set_faults(url: str, **plan: Any) -> None:

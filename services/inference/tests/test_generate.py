@@ -6,7 +6,7 @@ an exception in the handler leaves the request unacknowledged and the caller wai
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,11 @@ GeneratorFactory = Callable[..., Generator]
 
 
 @pytest.fixture
-def generator_for(
+async def generator_for(
     write_catalog: Callable[..., Path],
     make_settings: Callable[..., Any],
     version_spec: Callable[..., dict[str, Any]],
-) -> GeneratorFactory:
+) -> AsyncIterator[GeneratorFactory]:
     """``generator_for(url, fallback_url=None, **version_fields)``: one alias ``llama-3.1-8b``."""
 
     def build(
@@ -38,9 +38,13 @@ def generator_for(
             aliases["llama-3.1-8b"]["fallback"] = "small"
             small = version_spec(fallback_url, model_id="Qwen/Qwen2.5-0.5B-Instruct", input_price_per_1k=0.01)
             aliases["small"] = {"versions": [small]}
-        return generator_of(make_settings(write_catalog(aliases), **(settings or {})))
+        built.append(generator_of(make_settings(write_catalog(aliases), **(settings or {}))))
+        return built[-1]
 
-    return build
+    built: list[Generator] = []
+    yield build
+    for generator in built:
+        await generator.close()
 
 
 @pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
@@ -102,6 +106,7 @@ async def test_canary_completions_carry_the_flag_and_are_counted_per_version(
     stable = version_spec(sim_url, "10", weight=50)
     canary = version_spec(sim_url, "11", weight=50, canary=True, backend="openai")
     generator = generator_of(make_settings(write_catalog({"llama-3.1-8b": {"versions": [stable, canary]}})))
+    request_close = generator.close
     before = {
         v: COMPLETIONS.labels("llama-3.1-8b", v, c, "ok")._value.get()
         for v, c in (("10", "false"), ("11", "true"))
@@ -109,6 +114,7 @@ async def test_canary_completions_carry_the_flag_and_are_counted_per_version(
 
     completions = [await generator.complete({**chat_request, "request_id": f"c-{i}"}) for i in range(40)]
 
+    await request_close()
     seen = {(c["model"]["version"], c["model"]["canary"], c["model"]["backend"]) for c in completions}
     assert seen == {("10", False, "tgi"), ("11", True, "openai")}
     for version, flag in (("10", "false"), ("11", "true")):

@@ -72,6 +72,11 @@ class Generator:
             )
         return _completed(request, attempts.generation, route, call)
 
+    async def close(self) -> None:
+        """Close every endpoint's connections."""
+        for endpoint in self.router.endpoints.values():
+            await endpoint.close()
+
     async def _call(self, request: LlmRequest, route: Route, deadline_s: float) -> tuple[Attempts, Route]:
         attempts = await self._attempts(request, route, deadline_s)
         failure = attempts.failure
