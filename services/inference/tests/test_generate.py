@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
 from inference.generate import Generator
@@ -221,3 +222,22 @@ async def test_request_past_its_deadline_is_not_sent(
     error = completion["error"]
     assert error is not None
     assert (error["http_status"], completion["attempts"]) == (504, 0)
+
+
+@pytest.mark.parametrize(("plan", "status"), [({"overloaded_rate": 1.0}, 503), ({"error_rate": 1.0}, 502)])
+async def test_failing_server_is_retried_within_bounds(
+    generator_for: GeneratorFactory,
+    fresh_sim: Callable[..., Any],
+    chat_request: LlmRequest,
+    plan: dict[str, Any],
+    status: int,
+) -> None:
+    async with fresh_sim() as url:
+        async with aiohttp.ClientSession() as http, http.put(f"{url}/admin/faults", json=plan) as response:
+            assert response.status == 200
+        completion = await generator_for(url, settings={"retry_attempts": 3}).complete(chat_request)
+
+    error = completion["error"]
+    assert error is not None
+    retried = status == 503  # 503 overloaded is retried; a generation error (500) is not
+    assert (error["http_status"], completion["attempts"]) == (status, 3 if retried else 1)

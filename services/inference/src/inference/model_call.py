@@ -43,13 +43,19 @@ class ModelCallFailed(LlmopsError):
 
 
 def from_status(status: int, detail: str) -> ModelCallFailed:
-    """The failure an HTTP error status of the model server means for the caller."""
-    exc = detail
+    """The failure an HTTP error status of the model server means for the caller.
+
+    Only 429 and 503 (the server is busy) and 504 (it timed out) are retriable; other
+    5xx answers are upstream errors (502) that count against the breaker but are not
+    retried, and 4xx answers are the caller's invalid request (400).
+    """
     if status in (429, 503):
-        return ModelCallFailed(f"model server answered {status}: {exc}", 503, True)
+        return ModelCallFailed(f"model server answered {status}: {detail}", 503, True)
+    if status == 504:
+        return ModelCallFailed(f"model server timed out (504): {detail}", 504, True)
     if 400 <= status < 500:
-        return ModelCallFailed(f"model server rejected the request ({status}): {exc}", 400, False)
-    return ModelCallFailed(f"model server answered {status}: {exc}", 502, status >= 500)
+        return ModelCallFailed(f"model server rejected the request ({status}): {detail}", 400, False)
+    return ModelCallFailed(f"model server answered {status}: {detail}", 502, False)
 
 
 class EndpointUnavailable(ModelCallFailed):
