@@ -224,20 +224,26 @@ async def test_request_past_its_deadline_is_not_sent(
     assert (error["http_status"], completion["attempts"]) == (504, 0)
 
 
-@pytest.mark.parametrize(("plan", "status"), [({"overloaded_rate": 1.0}, 503), ({"error_rate": 1.0}, 502)])
+@pytest.mark.parametrize("kind", ["chat", "prompt"])
+@pytest.mark.parametrize(
+    ("plan", "status"), [({"overloaded_rate": 1.0}, 503), ({"outage": True}, 503), ({"error_rate": 1.0}, 502)]
+)
 async def test_failing_server_is_retried_within_bounds(
     generator_for: GeneratorFactory,
     fresh_sim: Callable[..., Any],
     chat_request: LlmRequest,
+    prompt_request: LlmRequest,
     plan: dict[str, Any],
     status: int,
+    kind: str,
 ) -> None:
+    request = chat_request if kind == "chat" else prompt_request
     async with fresh_sim() as url:
         async with aiohttp.ClientSession() as http, http.put(f"{url}/admin/faults", json=plan) as response:
             assert response.status == 200
-        completion = await generator_for(url, settings={"retry_attempts": 3}).complete(chat_request)
+        completion = await generator_for(url, settings={"retry_attempts": 3}).complete(request)
 
     error = completion["error"]
     assert error is not None
-    retried = status == 503  # 503 overloaded is retried; a generation error (500) is not
+    retried = status == 503  # 503 overloaded or down is retried; a generation error (500) is not
     assert (error["http_status"], completion["attempts"]) == (status, 3 if retried else 1)

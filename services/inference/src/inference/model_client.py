@@ -135,6 +135,9 @@ def classify(exc: Exception) -> ModelCallFailed:  # noqa: PLR0911 - one return p
         return exc
     if isinstance(exc, InferenceTimeoutError | httpx2.TimeoutException | TimeoutError):
         return ModelCallFailed(f"model server timed out: {exc}", 504, True)
+    busy = _busy_status(exc)
+    if busy is not None:
+        return from_status(busy, str(exc))
     if isinstance(exc, OverloadedError):
         return ModelCallFailed(f"model server overloaded: {exc}", 503, True)
     if isinstance(exc, ValidationError):
@@ -151,3 +154,12 @@ def classify(exc: Exception) -> ModelCallFailed:  # noqa: PLR0911 - one return p
 def _from_status(exc: HfHubHTTPError) -> ModelCallFailed:
     status = exc.response.status_code if exc.response is not None else 502
     return from_status(status, str(exc))
+
+
+def _busy_status(exc: Exception) -> int | None:
+    """429/503/504 behind a TGI error class (``huggingface_hub`` raises them ``from`` the HTTP error)."""
+    cause = exc.__cause__ if isinstance(exc, TextGenerationError) else exc
+    if isinstance(cause, HfHubHTTPError) and cause.response is not None:
+        status = cause.response.status_code
+        return status if status in (429, 503, 504) else None
+    return None
