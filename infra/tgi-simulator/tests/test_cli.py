@@ -18,7 +18,7 @@ def test_defaults_describe_a_7b_model_on_one_gpu() -> None:
     assert config == SimulatorConfig()
     assert (config.host, config.port, config.max_concurrent_requests) == ("127.0.0.1", 8090, 128)
     assert 0.1 <= config.prefill_ms_per_token <= 0.3
-    assert 20 <= config.decode_ms_per_token <= 30
+    assert 8 <= config.decode_ms_per_token <= 30  # batch-1 step of an 8B fp16 model, A100 to A10G
 
 
 @pytest.mark.parametrize(

@@ -43,14 +43,16 @@ def test_values_are_read_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("INFERENCE_TGI_URL", "http://tgi-0:8080")
     monkeypatch.setenv("INFERENCE_MAX_IN_FLIGHT", "8")
     monkeypatch.setenv("INFERENCE_REQUEST_TIMEOUT_S", "2.5")
-    monkeypatch.setenv("INFERENCE_MODEL_ALIAS", "mistral-7b")
+    monkeypatch.setenv("INFERENCE_CATALOG_PATH", "/etc/llmops/catalog.yaml")
+    monkeypatch.setenv("INFERENCE_BREAKER_ERROR_RATE", "0.25")
 
     settings = load_settings(InferenceSettings)
 
     assert settings.tgi_url == "http://tgi-0:8080"
     assert settings.max_in_flight == 8
     assert settings.request_timeout_s == 2.5
-    assert settings.model_alias == "mistral-7b"
+    assert str(settings.catalog_path) == "/etc/llmops/catalog.yaml"
+    assert settings.breaker_error_rate == 0.25
     assert settings.fallback_url is None
 
 
@@ -60,4 +62,23 @@ def test_invalid_timeout_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INFERENCE_REQUEST_TIMEOUT_S", "soon")
 
     with pytest.raises(ConfigurationError, match="INFERENCE_REQUEST_TIMEOUT_S: "):
+        load_settings(InferenceSettings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("INFERENCE_BREAKER_ERROR_RATE", "1.5"),
+        ("INFERENCE_RETRY_ATTEMPTS", "0"),
+        ("INFERENCE_MAX_IN_FLIGHT", "0"),
+    ],
+)
+def test_out_of_range_resilience_settings_are_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv("INFERENCE_KAFKA_BOOTSTRAP", "kafka-0:9092")
+    monkeypatch.setenv("INFERENCE_TGI_URL", "http://tgi-0:8080")
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(ConfigurationError, match=name):
         load_settings(InferenceSettings)

@@ -22,12 +22,15 @@ class SimulatorConfig:
         host: Interface to listen on.
         port: TCP port (0 picks a free one).
         prefill_ms_per_token: Prompt processing cost per input token.
-        decode_ms_per_token: Cost of generating one output token.
+        decode_ms_per_token: Duration of one decode step with one request in the batch.
+        decode_ms_per_batched_request: What each further request in the batch adds to a
+            decode step (continuous batching: steps slow down as the batch grows).
         max_concurrent_requests: Requests generating at once (TGI's default 128); more wait.
         max_queue: Requests allowed to wait for a slot; beyond it answers 429 (0: never wait).
         max_input_tokens: Longest accepted prompt, in simulator tokens.
         max_total_tokens: Limit on prompt plus ``max_new_tokens``.
-        max_batch_total_tokens: Reported by ``/info`` (token budget of one batch).
+        max_batch_total_tokens: Token budget of the running batch (input + ``max_new_tokens``
+            of each request); a request that does not fit waits in the queue.
         max_stop_sequences: Most stop sequences one request may give (TGI's default 4).
         max_client_batch_size: Most prompts in one ``/v1/completions`` request.
         default_max_new_tokens: Used when a request gives no token limit.
@@ -38,8 +41,9 @@ class SimulatorConfig:
     model_id: str = "tgi-simulator/sim-8b-instruct"
     host: str = "127.0.0.1"
     port: int = 8090
-    prefill_ms_per_token: float = 0.2
-    decode_ms_per_token: float = 25.0
+    prefill_ms_per_token: float = 0.15
+    decode_ms_per_token: float = 12.0
+    decode_ms_per_batched_request: float = 0.2
     max_concurrent_requests: int = 128
     max_queue: int = 1024
     max_input_tokens: int = 4095
@@ -62,6 +66,7 @@ class SimulatorConfig:
             *_positive(self, "max_concurrent_requests", "max_input_tokens", "max_total_tokens"),
             *_positive(self, "max_batch_total_tokens", "max_client_batch_size", "default_max_new_tokens"),
             *_non_negative(self, "prefill_ms_per_token", "decode_ms_per_token", "max_queue", "port"),
+            *_non_negative(self, "decode_ms_per_batched_request"),
             *_non_negative(self, "max_stop_sequences"),
         ]
         if self.max_input_tokens >= self.max_total_tokens:

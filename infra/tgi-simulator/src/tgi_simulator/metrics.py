@@ -14,7 +14,7 @@ from tgi_simulator.admission import Admission
 from tgi_simulator.exact_counter import ExactCounter
 
 DURATION_BUCKETS = tuple(0.0001 * 1.5**i for i in range(1, 36))
-FAILURE_KINDS = ("validation", "overloaded")
+FAILURE_KINDS = ("validation", "overloaded", "generation", "unavailable")
 """``err`` labels exported at 0 from the start, so alerts never see a missing series."""
 
 
