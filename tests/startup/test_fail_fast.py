@@ -12,6 +12,7 @@ from llmops.localstack.ports import free_port
 
 DEAD_KAFKA = f"127.0.0.1:{free_port()}"
 DEAD_HTTP = f"http://127.0.0.1:{free_port()}"
+DEAD_FALLBACK = f"http://127.0.0.1:{free_port()}"
 DEAD_REDIS = f"redis://127.0.0.1:{free_port()}/0"
 
 

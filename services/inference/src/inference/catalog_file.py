@@ -135,7 +135,10 @@ def _expand(where: str, endpoint: str, endpoints: Mapping[str, str | None]) -> s
     def fill(match: re.Match[str]) -> str:
         value = endpoints.get(match.group(1))
         if not value:
-            raise ConfigurationError(f"{where}: endpoint placeholder ${{{match.group(1)}}} has no value")
+            name = match.group(1)
+            raise ConfigurationError(
+                f"{where}: endpoint placeholder ${{{name}}} has no value (set INFERENCE_{name})"
+            )
         return value
 
     return _PLACEHOLDER.sub(fill, endpoint)

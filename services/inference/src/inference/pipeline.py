@@ -35,7 +35,8 @@ def build(settings: InferenceSettings, **faust_overrides: Any) -> StreamingServi
     generator = generator_of(settings)
     check_concurrency(settings, generator)
     service = StreamingService("inference", settings, **faust_overrides)
-    service.preflight.append(preflight.http("model server", f"{settings.tgi_url.rstrip('/')}/health"))
+    for url in filter(None, (settings.tgi_url, settings.fallback_url)):
+        service.preflight.append(preflight.http("model server", f"{url.rstrip('/')}/health"))
 
     async def produce_completion(request: LlmRequest, raw: RawEvent) -> None:
         check_request(request)  # InvalidMessage: dead-lettered with the reason by the processor
