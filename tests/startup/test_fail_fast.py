@@ -26,8 +26,12 @@ DEAD_REDIS = f"redis://127.0.0.1:{free_port()}/0"
         ),
         (
             "inference",
-            {"INFERENCE_KAFKA_BOOTSTRAP": DEAD_KAFKA, "INFERENCE_TGI_URL": DEAD_HTTP},
-            [DEAD_KAFKA, DEAD_HTTP],
+            {
+                "INFERENCE_KAFKA_BOOTSTRAP": DEAD_KAFKA,
+                "INFERENCE_TGI_URL": DEAD_HTTP,
+                "INFERENCE_FALLBACK_URL": DEAD_FALLBACK,
+            },
+            [DEAD_KAFKA, DEAD_HTTP, DEAD_FALLBACK],
         ),
         ("guardrails", {"GUARDRAILS_KAFKA_BOOTSTRAP": DEAD_KAFKA}, [DEAD_KAFKA]),
         ("drift", {"DRIFT_KAFKA_BOOTSTRAP": DEAD_KAFKA}, [DEAD_KAFKA]),
