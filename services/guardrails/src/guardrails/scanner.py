@@ -29,6 +29,19 @@ class Span:
 
 
 @dataclass(frozen=True)
+class ScanContext:
+    """What a scanner may know besides the text.
+
+    Attributes:
+        stage: ``input`` (prompt) or ``output`` (completion).
+        wants_json: The request asked for a JSON object (``response_format == "json_object"``).
+    """
+
+    stage: str = "input"
+    wants_json: bool = False
+
+
+@dataclass(frozen=True)
 class ScanResult:
     """What one scanner found in one text.
 
@@ -36,7 +49,7 @@ class ScanResult:
         scanner: Scanner name.
         category: Category label, e.g. ``pii:email``.
         score: Confidence in [0, 1]; 0 when nothing was found.
-        action: What the finding asks for.
+        action: What the finding asks for (``allow`` with a score > 0 means "report only").
         spans: Matched regions (never the matched text, which may be sensitive).
     """
 
@@ -48,14 +61,14 @@ class ScanResult:
 
     @property
     def found(self) -> bool:
-        """True when the scanner matched something."""
-        return self.action is not Action.ALLOW
+        """True when the scanner matched something (even if it only reports it)."""
+        return self.score > 0.0 or self.action is not Action.ALLOW
 
 
 class Scanner(Protocol):
-    """One guardrail check over one text."""
+    """One guardrail check over one (normalised) text."""
 
     name: str
 
-    def scan(self, text: str) -> ScanResult:
+    def scan(self, text: str, context: ScanContext) -> ScanResult:
         """Scan ``text``; must be pure and fast (it runs on the event loop)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
@@ -13,7 +14,8 @@ class GuardrailsSettings(ServiceSettings):
     """Guardrails settings.
 
     Attributes:
-        policy_version: Version of the policy applied, recorded on every response.
+        policy_file: The per-tenant policy (YAML); the packaged default policy when unset.
+            Its ``version`` is recorded on every response. A bad file stops start-up.
         concurrency: Events processed concurrently per worker (overlaps produce round trips).
     """
 
@@ -21,5 +23,5 @@ class GuardrailsSettings(ServiceSettings):
     service_name: ClassVar[str] = "guardrails"
 
     http_port: int = 8082
-    policy_version: str = "skeleton-1"
+    policy_file: Path | None = None
     concurrency: int = 16

@@ -1,0 +1,44 @@
+"""Email addresses, plain and obfuscated ("ann at example dot com") in six languages."""
+
+# ruff: noqa: E501  (pattern alternations read best one language per line)
+
+from __future__ import annotations
+
+import re
+
+from guardrails.scanners.base import SpanScanner
+
+_EMAIL = re.compile(
+    r"(?<![\w.+'%-])\w[\w.%+'-]{0,63}"  # local part, not starting inside a word
+    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+"  # domain labels (Unicode letters allowed: IDNs)
+    r"[^\W\d_]{2,24}(?![\w-])"  # top-level domain, letters only
+)
+# "at" / "dot" words: en, it (chiocciola, punto), es (arroba, punto), pt (arroba, ponto),
+# de (at, Punkt), fr (arobase, point); bracketed forms like [at] (dot) {at} too.
+_AT = r"(?:\s*[\[({<]\s*(?:at|@|arroba|chiocciola|arobase)\s*[\])}>]\s*|\s+(?:at|arroba|chiocciola|arobase|chez)\s+)"
+_DOT = (
+    r"(?:\s*[\[({<]\s*(?:dot|\.|punto|ponto|punkt|point)\s*[\])}>]\s*|\s+(?:dot|punto|ponto|punkt|point)\s+)"
+)
+_OBFUSCATED = re.compile(
+    rf"(?<![\w.-])[a-z0-9][\w.+-]{{0,63}}{_AT}[a-z0-9][\w-]{{0,62}}(?:{_DOT}[a-z0-9][\w-]{{0,62}})*"
+    rf"{_DOT}(?:com|net|org|edu|gov|io|co|info|biz|it|es|pt|de|fr|uk|eu|ch|at|be|br|mx|ar|us|ca|nl)\b",
+    re.IGNORECASE,
+)
+_OBFUSCATION_HINT = re.compile(
+    r"\b(?:dot|punto|ponto|punkt|point)\b|[\[({<]\s*(?:at|dot)\s*[\])}>]", re.IGNORECASE
+)
+
+
+class EmailScanner(SpanScanner):
+    """Find email addresses: dotted local parts, tags, IDN domains, and spelled-out forms."""
+
+    name = "pii_email"
+    category = "pii:email"
+    kind = "EMAIL"
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Plain addresses need an ``@``; spelled-out ones a "dot" word (cheap prefilters)."""
+        found = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
+        if _OBFUSCATION_HINT.search(text):
+            found.extend(m.span() for m in _OBFUSCATED.finditer(text))
+        return found

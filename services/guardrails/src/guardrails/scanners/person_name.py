@@ -1,0 +1,227 @@
+"""Full names of private persons, found cheaply: a name cue or a known given name, then a surname.
+
+Cues in six languages ("my name is", "mi chiamo", "me llamo", "meu nome é", "ich heiße",
+"je m'appelle", titles like Mr/Sig./Sr./Herr/Mme) or a common given name followed by a
+capitalised word. Public figures are not told apart (no cheap method can), so a name
+after a cue is always redacted; that errs on the side of privacy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guardrails.scanners.base import SpanScanner
+
+_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)?"
+_PARTICLE = r"(?:\s(?:de|da|do|dos|das|del|della|di|van|von|der|le|la|du))?"
+_FULL = rf"{_WORD}(?:{_PARTICLE}\s{_WORD}){{1,2}}"
+_CUES = (
+    r"my name is|i am|i'm|this is|name:|signed|regards,|contact person:|"
+    r"mi chiamo|il mio nome è|sono|nome:|cordiali saluti,|"
+    r"me llamo|mi nombre es|soy|nombre:|saludos,|"
+    r"meu nome é|me chamo|chamo-me|sou|nome:|atenciosamente,|"
+    r"ich heiße|ich heisse|mein name ist|ich bin|name:|mit freundlichen grüßen,|grüße,|"
+    r"je m'appelle|je m\u2019appelle|mon nom est|je suis|nom:|cordialement,"
+)
+_TITLES = r"(?:mr|mrs|ms|dr|sig|sig\.ra|sr|sra|srta|herr|frau|mme|mlle|m|dott|dott\.ssa|prof)\.?"
+_CUED = re.compile(rf"(?i:\b(?:{_CUES})|\b{_TITLES})\s+(?-i:({_FULL}))")
+_GIVEN = [
+    "james",
+    "john",
+    "robert",
+    "michael",
+    "william",
+    "david",
+    "richard",
+    "joseph",
+    "thomas",
+    "charles",
+    "mary",
+    "patricia",
+    "jennifer",
+    "linda",
+    "elizabeth",
+    "barbara",
+    "susan",
+    "jessica",
+    "sarah",
+    "karen",
+    "emily",
+    "emma",
+    "olivia",
+    "sophia",
+    "anna",
+    "laura",
+    "julia",
+    "daniel",
+    "paul",
+    "mark",
+    "george",
+    "peter",
+    "alice",
+    "claire",
+    "lucy",
+    "kate",
+    "jane",
+    "alex",
+    "andrew",
+    "chris",
+    "marco",
+    "luca",
+    "giuseppe",
+    "giovanni",
+    "francesco",
+    "alessandro",
+    "andrea",
+    "matteo",
+    "lorenzo",
+    "davide",
+    "stefano",
+    "paolo",
+    "roberto",
+    "giulia",
+    "chiara",
+    "francesca",
+    "federica",
+    "sara",
+    "martina",
+    "valentina",
+    "elena",
+    "alessia",
+    "silvia",
+    "paola",
+    "giorgia",
+    "josé",
+    "jose",
+    "juan",
+    "carlos",
+    "javier",
+    "manuel",
+    "antonio",
+    "miguel",
+    "pedro",
+    "pablo",
+    "sergio",
+    "alejandro",
+    "diego",
+    "jorge",
+    "luis",
+    "maría",
+    "maria",
+    "carmen",
+    "lucía",
+    "lucia",
+    "isabel",
+    "pilar",
+    "teresa",
+    "cristina",
+    "marta",
+    "rosa",
+    "ana",
+    "joão",
+    "joao",
+    "pedro",
+    "tiago",
+    "rui",
+    "nuno",
+    "ricardo",
+    "andré",
+    "andre",
+    "bruno",
+    "gonçalo",
+    "beatriz",
+    "inês",
+    "ines",
+    "mariana",
+    "catarina",
+    "joana",
+    "rita",
+    "sofia",
+    "hans",
+    "peter",
+    "klaus",
+    "jürgen",
+    "jurgen",
+    "wolfgang",
+    "stefan",
+    "thomas",
+    "michael",
+    "andreas",
+    "markus",
+    "tobias",
+    "jan",
+    "lukas",
+    "ursula",
+    "sabine",
+    "petra",
+    "monika",
+    "katrin",
+    "julia",
+    "lena",
+    "hannah",
+    "lea",
+    "jean",
+    "pierre",
+    "michel",
+    "philippe",
+    "nicolas",
+    "françois",
+    "francois",
+    "laurent",
+    "julien",
+    "antoine",
+    "louis",
+    "marie",
+    "nathalie",
+    "isabelle",
+    "sophie",
+    "camille",
+    "chloé",
+    "chloe",
+    "léa",
+    "manon",
+    "céline",
+    "celine",
+]
+_GIVEN_NAME = re.compile(
+    rf"\b(?:{'|'.join(sorted({n.capitalize() for n in _GIVEN}, key=len, reverse=True))})\s{_WORD}\b"
+)
+_NOT_SURNAME = frozenset(
+    [
+        "The",
+        "And",
+        "But",
+        "Street",
+        "Road",
+        "Avenue",
+        "Via",
+        "Calle",
+        "Rua",
+        "Straße",
+        "Strasse",
+        "Rue",
+        "Bank",
+        "University",
+        "Hospital",
+        "Inc",
+        "Ltd",
+        "Gmbh",
+    ]
+)
+
+
+class PersonNameScanner(SpanScanner):
+    """Find full names after a name cue or title, or a common given name followed by a surname."""
+
+    name = "pii_name"
+    category = "pii:name"
+    kind = "NAME"
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Cue-based names first; known given names then add what cues missed."""
+        found = [m.span(1) for m in _CUED.finditer(text)]
+        for match in _GIVEN_NAME.finditer(text):
+            surname = match.group().split()[-1]
+            if surname not in _NOT_SURNAME and not any(s <= match.start() < e for s, e in found):
+                found.append(match.span())
+        return found

@@ -1,0 +1,29 @@
+"""US Social Security numbers in the valid ranges (area 001-899 except 666, group 01-99, serial 0001-9999)."""
+
+from __future__ import annotations
+
+import re
+
+from guardrails.scanners.base import SpanScanner
+
+_DASHED = re.compile(r"(?<![\w-])(?!000|666|9\d\d)(\d{3})([- ])(?!00)\d{2}\2(?!0000)\d{4}(?![\w-])")
+_BARE = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?!00)\d{2}(?!0000)\d{4}(?![\w-])")
+_CONTEXT = re.compile(
+    r"\b(?:ssn|social security|sozialversicherung|seguridad social|sécurité sociale|previdenza)", re.I
+)
+
+
+class SsnScanner(SpanScanner):
+    """Find SSNs written 123-45-6789 or 123 45 6789; nine bare digits only next to an SSN word."""
+
+    name = "pii_ssn"
+    category = "pii:ssn"
+    kind = "SSN"
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Valid-range SSNs; dashed forms need no context, bare ones do."""
+        found = [m.span() for m in _DASHED.finditer(text)]
+        for match in _BARE.finditer(text):
+            if _CONTEXT.search(text, max(0, match.start() - 40), match.start()):
+                found.append(match.span())
+        return found

@@ -1,0 +1,38 @@
+"""Multilingual abuse lexicon: insults, slurs, threats (en, it, es, pt, de, fr).
+
+Entries are stems matched at word starts on the de-obfuscated text; a ``*`` suffix
+allows inflections (``idiot*`` covers idiota, idiots, Idioten). Phrases cover insults
+aimed at a person ("you are an idiot") and threats, which single words miss.
+"""
+
+# ruff: noqa: E501  (pattern alternations read best one language per line)
+
+from __future__ import annotations
+
+WORDS = """
+fuck* motherfuck* shit shits shitty shithead* bullshit asshole* bitch* bastard* cunt* dickhead* prick* twat* wanker*
+douchebag* slut* whore* retard retards retarded moron* idiot* imbecil* stupid* cretin* dumbass* jackass* scumbag*
+loser* piece_of_shit faggot* fag fags nigger* nigga* kike* chink* tranny
+cazzo* vaffanculo fanculo stronz* coglion* minchia puttan* troia zoccol* merda merdoso frocio finocchio deficiente
+deficienti scemo scema scemi ritardato ritardata mongoloide porco_dio cornuto
+puta putas puto putos mierda* gilipollas cabrón cabron cabrones pendejo* coño joder jódete jodete maricón maricon
+imbécil imbéciles estúpido estúpida estupido estupida idiota* subnormal* zorra capullo* hijo_de_puta hijoputa
+malparido* culero*
+caralho porra fdp filho_da_puta filha_da_puta viado otário otária otario babaca* desgraçado desgraçada arrombad*
+buceta cuzão imbecil imbecis
+scheiß* scheiss* arschloch arschlöcher wichser fotze hurensohn* hure huren missgeburt* vollidiot* spast spasti
+schlampe* fick ficken fickt ficker verpiss* dummkopf trottel mistkerl schwuchtel*
+putain merde merdique connard* connasse* salope salaud salopard enculé* encule* nique niquer ta_mère pute putes
+bâtard* batard* abruti* crétin* débile* pédé enfoiré* enfoire*
+"""
+
+PHRASES = r"""
+you(?:'re| are)? (?:such )?(?:an? )?(?:fucking |complete |total |worthless |pathetic |useless )*(?:idiot|moron|loser|imbecile|piece of (?:shit|garbage|trash)|waste of (?:space|air)|disgrace)
+(?:i(?:'ll| will| am going to|'m going to|'m gonna| gonna)) (?:kill|murder|hurt|beat|destroy|find) you
+(?:go )?die in a fire|nobody (?:likes|loves|wants) you|shut (?:the fuck )?up
+sei (?:un[ao']? )?(?:idiota|cretino|stupido|deficiente|fallito|imbecille|inutile)|ti (?:ammazzo|uccido|spacco)|stai zitto|fai schifo
+eres (?:un[a]? )?(?:idiota|estúpid[oa]|imbécil|inútil|fracasad[oa]|basura)|te (?:voy a )?(?:matar|mato)|cállate|das asco
+(?:você é|voce e|tu és|és) (?:um[a]? )?(?:idiota|estúpid[oa]|imbecil|inútil|fracassad[oa]|lixo)|(?:vou te|te vou) matar|cala a boca|cala-te
+du bist (?:ein[e]? )?(?:idiot|versager|dumm|nutzlos|abschaum|dreck)|ich (?:bring|bringe|werde) dich (?:um|umbringen)|halt (?:die|deine) (?:fresse|klappe|maul)
+(?:tu es|t'es|vous êtes) (?:un[e]? )?(?:idiot|imbécile|nul|nulle|débile|minable|déchet)|je vais te (?:tuer|buter|crever)|ta gueule|ferme[- ]la
+"""
