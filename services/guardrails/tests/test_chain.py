@@ -198,10 +198,13 @@ def test_a_scanner_over_its_timeout_is_a_failure(on_error: OnError, action: Acti
     assert verdict.text == "ab"
 
 
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
 def test_scanners_see_normalised_text_and_redaction_hits_the_original() -> None:
-    text = "write to ａｎｎ@ｅｘａｍｐｌｅ.ｃｏｍ\u200b now"  # fullwidth, zero-width space
+    text = f"write to {_fullwidth('ann')}\u200b@{_fullwidth('example.com')} now"
 
     verdict = ScannerChain("input", [EmailScanner()]).run(text)
 
-    assert verdict.text == "write to [EMAIL] now" or verdict.text == "write to [EMAIL]\u200b now"
-    assert "ａｎｎ" not in verdict.text
+    assert verdict.text == "write to [EMAIL] now"

@@ -81,10 +81,11 @@ class Report:
         self.cases += 1
         self.actions_right += expected_action == predicted_action
         self.confusion[(expected_action, predicted_action)] += 1
-        for category in expected | predicted | set(FLAGS):
+        labelled = {c for c in predicted if c.startswith("pii:") or c in FLAGS}
+        for category in expected | labelled | set(FLAGS):
             for key in {category, "pii"} if category.startswith("pii:") else {category}:
                 score = self.scores.setdefault(key, Score())
-                hit_e, hit_p = category in expected, category in predicted
+                hit_e, hit_p = category in expected, category in labelled
                 score.tp += hit_e and hit_p
                 score.fp += hit_p and not hit_e
                 score.fn += hit_e and not hit_p

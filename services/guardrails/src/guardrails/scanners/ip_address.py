@@ -11,7 +11,7 @@ _IPV4 = re.compile(
     r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.]\d|\.\d|\w)"
 )
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%\w+)?(?![\w:])", re.IGNORECASE)
-_VERSION = re.compile(r"(?:\bv|version|versione|versión|versão|release|build|ver\.?)\s*$", re.IGNORECASE)
+_VERSION = re.compile(r"\b(?:v|version|versione|versión|versão|release|build|ver\.?)\s*$", re.IGNORECASE)
 
 
 class IpAddressScanner(SpanScanner):

@@ -21,7 +21,14 @@ _CUES = (
     r"me llamo|mi nombre es|soy|nombre:|saludos,|"
     r"meu nome é|me chamo|chamo-me|sou|nome:|atenciosamente,|"
     r"ich heiße|ich heisse|mein name ist|ich bin|name:|mit freundlichen grüßen,|grüße,|"
-    r"je m'appelle|je m\u2019appelle|mon nom est|je suis|nom:|cordialement,"
+    r"je m'appelle|je m\u2019appelle|mon nom est|je suis|nom:|cordialement,|"
+    # a person's role, then the name: "the account holder is ...", "Kontoinhaber ist ..."
+    r"(?:holder|owner|customer|client|patient|employee|tenant|applicant|recipient|sender|contact)(?: is|:)|"
+    r"(?:titolare|cliente|paziente|dipendente|destinatario|mittente)(?: del conto)?(?: è|:)|"
+    r"(?:titular|cliente|paciente|empleado|destinatario|remitente)(?: de la cuenta)?(?: es|:)|"
+    r"(?:titular|cliente|paciente|funcionário|destinatário|remetente)(?: da conta)?(?: é|:)|"
+    r"(?:inhaber|kontoinhaber|kunde|kundin|patient|patientin|mitarbeiter|empfänger|absender)(?: ist|:)|"
+    r"(?:titulaire|client|cliente|patient|employé|destinataire|expéditeur)(?: du compte)?(?: est|:)"
 )
 _TITLES = r"(?:mr|mrs|ms|dr|sig|sig\.ra|sr|sra|srta|herr|frau|mme|mlle|m|dott|dott\.ssa|prof)\.?"
 _CUED = re.compile(rf"(?i:\b(?:{_CUES})|\b{_TITLES})\s+(?-i:({_FULL}))")

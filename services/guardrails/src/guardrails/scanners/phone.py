@@ -36,6 +36,7 @@ _NATIONAL = re.compile(
     r")"
 )
 _LOOKBEHIND = 40
+_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # an IPv4 address, not a phone
 
 
 class PhoneScanner(SpanScanner):
@@ -51,7 +52,7 @@ class PhoneScanner(SpanScanner):
         for match in _CANDIDATE.finditer(text):
             raw = match.group()
             digits = "".join(c for c in raw if c.isdigit())
-            if len(digits) < 7 or len(digits) > 15 or _looks_like_date(raw):
+            if len(digits) < 7 or len(digits) > 15 or _looks_like_date(raw) or _DOTTED_QUAD.fullmatch(raw):
                 continue
             if raw[0] == "+" or raw.startswith("00"):
                 ok = _international(digits[2:] if raw.startswith("00") else digits)

@@ -10,6 +10,8 @@ checksum people paste freely).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
 from collections import Counter
@@ -53,8 +55,22 @@ def shannon_entropy(token: str) -> float:
     return -sum(n / size * math.log2(n / size) for n in Counter(token).values())
 
 
+def _encoded_prose(token: str) -> bool:
+    """Base64 that decodes to readable text is an encoded message, not a key."""
+    try:
+        plain = base64.b64decode(token + "=" * (-len(token) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return plain.isprintable() and " " in plain
+
+
 def _looks_random(token: str, min_entropy: float) -> bool:
-    if _PLACEHOLDER.search(token) or re.fullmatch(r"[0-9a-fA-F]+", token) or token.isalpha():
+    if (
+        _encoded_prose(token)
+        or _PLACEHOLDER.search(token)
+        or re.fullmatch(r"[0-9a-fA-F]+", token)
+        or token.isalpha()
+    ):
         return False
     classes = sum(
         (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
