@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from templates_de_fr import DE, FR  # noqa: E402
-from templates_en_it import EN, IT  # noqa: E402
-from templates_es_pt import ES, PT  # noqa: E402
-from values import Values, email_obfuscated, phone  # noqa: E402
+from templates_de_fr import DE, FR
+from templates_en_it import EN, IT
+from templates_es_pt import ES, PT
+from values import Values, email_obfuscated, phone
 
 TEMPLATES = {"en": EN, "it": IT, "es": ES, "pt": PT, "de": DE, "fr": FR}
 INJECTIONS = {

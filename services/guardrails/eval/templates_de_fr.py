@@ -1,6 +1,6 @@
 """Case templates, German and French: (stage, labels, text with {slots})."""
 
-# ruff: noqa: E501
+# ruff: noqa: E501, RUF001
 
 DE = [
     ("input", "email", "Bitte schicken Sie die Rechnung bis Freitag an {email}."),

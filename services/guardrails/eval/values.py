@@ -1,5 +1,7 @@
 """Random but valid sensitive values for the labelled set (Luhn cards, mod-97 IBANs, real JWT shapes...)."""
 
+# ruff: noqa: D102, E501, PLR0911  (value makers are named for what they make)
+
 from __future__ import annotations
 
 import base64
