@@ -20,7 +20,7 @@ _DOT = (
     r"(?:\s*[\[({<]\s*(?:dot|\.|punto|ponto|punkt|point)\s*[\])}>]\s*|\s+(?:dot|punto|ponto|punkt|point)\s+)"
 )
 _OBFUSCATED = re.compile(
-    rf"(?<![\w.-])[a-z0-9][\w.+-]{{0,63}}{_AT}[a-z0-9][\w-]{{0,62}}(?:{_DOT}[a-z0-9][\w-]{{0,62}})*"
+    rf"(?<![\w.-])[a-z0-9][\w.+-]{{0,63}}(?:{_DOT}[a-z0-9][\w+-]{{0,63}})*{_AT}[a-z0-9][\w-]{{0,62}}(?:{_DOT}[a-z0-9][\w-]{{0,62}})*"
     rf"{_DOT}(?:com|net|org|edu|gov|io|co|info|biz|it|es|pt|de|fr|uk|eu|ch|at|be|br|mx|ar|us|ca|nl)\b",
     re.IGNORECASE,
 )

@@ -13,7 +13,8 @@ import re
 
 _GAP = r"(?:\s+\S+){0,4}?\s+"
 _OVERRIDE_VERB = (
-    r"ignore|disregard|forget|override|bypass|skip|drop|abandon|neglect|"
+    r"ignore|disregard|forget|override|bypass|skip|drop|abandon|neglect|disable|turn off|deactivate|"
+    r"disattiva|desactiva|desative|deaktiviere|désactive|"
     r"ignora|ignorare|dimentica|dimenticare|tralascia|scorda|"
     r"ignora|ignorar|olvida|olvidar|omite|descarta|"
     r"ignore|ignorar|esqueça|esquece|esquecer|desconsidere|descarte|"
@@ -22,7 +23,8 @@ _OVERRIDE_VERB = (
 )
 _INSTRUCTIONS = (
     r"instructions?|prompts?|rules?|guidelines?|directives?|commands?|orders?|restrictions?|system message|"
-    r"everything (?:above|before)|all (?:of )?the above|what (?:you were|i) (?:told|said)|your (?:training|programming)|"
+    r"everything (?:above|before|you were told)|(?:all (?:of )?)?the above(?=\s*(?:[.,;:!]|and\b|$|instructions|text|prompt))|what(?:'s| is) above|safety (?:settings|filters|guidelines)|"
+    r"content filters?|what (?:you were|i) (?:told|said)|your (?:training|programming)|"
     r"istruzioni|regole|indicazioni|direttive|comandi|restrizioni|tutto (?:quello|ciò) che|"
     r"instrucciones|reglas|indicaciones|directrices|órdenes|restricciones|todo lo (?:anterior|que)|"
     r"instruções|instrucoes|regras|diretrizes|ordens|restrições|tudo (?:o que|acima)|"

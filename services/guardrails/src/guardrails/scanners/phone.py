@@ -12,13 +12,14 @@ import re
 from guardrails.scanners.base import SpanScanner
 
 _CANDIDATE = re.compile(r"(?<![\w+.,/:-])(?:\+|00)?\(?\d[\d ().\-/]{5,20}\d(?![\w/]|[.,:-]\d)")
-_CONTEXT = re.compile(
-    r"(?:phone|tel|telephone|mobile|cell|call|ring|text me|whatsapp|sms|fax|number|"
+PHONE_WORDS = re.compile(
+    # word starts only: German compounds (Handynummer, Telefonnummer) must match too
+    r"\b(?:phone|tel\b|tel\.|telephone|mobile|cell|call|ring\b|text me|whatsapp|sms|fax|number|"
     r"telefono|cellulare|cell\.|chiama|chiamami|numero|"
     r"teléfono|telefono|móvil|movil|llama|llámame|número|"
     r"telefone|telemóvel|celular|ligue|liga|número|contacto|"
-    r"telefon|handy|ruf|rufen|anrufen|nummer|mobil|"
-    r"téléphone|portable|appel|appelez|numéro|joindre|tél)",
+    r"telefon|handy|ruf\b|rufen|anrufen|nummer|mobil|durchwahl|"
+    r"téléphone|portable|appel|appelez|numéro|joindre|tél\b|tél\.)",
     re.IGNORECASE,
 )
 # Country code -> national significant number lengths (ITU-T E.164 plans).
@@ -57,7 +58,7 @@ class PhoneScanner(SpanScanner):
             if raw[0] == "+" or raw.startswith("00"):
                 ok = _international(digits[2:] if raw.startswith("00") else digits)
             else:
-                context = _CONTEXT.search(text, max(0, match.start() - _LOOKBEHIND), match.start())
+                context = PHONE_WORDS.search(text, max(0, match.start() - _LOOKBEHIND), match.start())
                 ok = bool(_NATIONAL.fullmatch(digits)) and (_phone_grouping(raw) or context is not None)
             if ok:
                 found.append(match.span())

@@ -40,13 +40,15 @@ _ASSIGNED = re.compile(
     r"(?i:(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|password|passwd|pwd|auth|"
     r"credential|chiave|clave|chave|schlüssel|schluessel|passwort|contraseña|senha|mot de passe|jeton|"
     r"segreto|secreto|segredo|geheimnis)[\w-]{0,20}[\"']?\s*(?:[:=]|=>|\bis\b|\bè\b|\bes\b|\bé\b|\bist\b|\best\b)\s*[\"']?)"
-    r"([A-Za-z0-9+/_\-.~!$%^&*]{8,})"
+    r"([A-Za-z0-9+/_\-.~!$%^&*#@]{6,})"
 )
 _TOKEN = re.compile(r"(?<![\w/+=.-])[A-Za-z0-9+/_=-]{32,}(?![\w/+=-])")
 _PLACEHOLDER = re.compile(
-    r"your|example|placeholder|changeme|redacted|dummy|sample|xxxx|\*\*\*|<|>|\{|\}|\.\.\.|insert|here|fake|test1234",
+    r"your|placeholder|changeme|change_me|redacted|dummy|xxxx|\*\*\*|<|>|\{|\}|\$\(|\.\.\.|insert|here|"
+    r"tuo|tua|vostr|tu_|sua|seu|dein|votre|ton_|^\$|^%|^[A-Z]+(?:_[A-Z]+)+_?\d{0,3}$",
     re.IGNORECASE,
 )
+_NAME_LIKE = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")  # ENV_VAR_NAMES are references, not values
 
 
 def shannon_entropy(token: str) -> float:
@@ -102,7 +104,12 @@ class SecretScanner(SpanScanner):
 
 def _assigned_secret(value: str) -> bool:
     """A value assigned to a secret-like name: not a placeholder, mixed classes, some entropy."""
-    if len(value) < 8 or _PLACEHOLDER.search(value) or shannon_entropy(value) < 2.8:
+    if (
+        len(value) < 6
+        or _PLACEHOLDER.search(value)
+        or _NAME_LIKE.match(value)
+        or shannon_entropy(value) < 2.5
+    ):
         return False
     return sum((any(c.isalpha() for c in value), any(c.isdigit() for c in value), not value.isalnum())) >= 2
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from guardrails.scanners.base import SpanScanner
+from guardrails.scanners.phone import PHONE_WORDS
 
 _DASHED = re.compile(r"(?<![\w-])(?!000|666|9\d\d)(\d{3})([- ])(?!00)\d{2}\2(?!0000)\d{4}(?![\w-])")
 _BARE = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?!00)\d{2}(?!0000)\d{4}(?![\w-])")
@@ -22,8 +23,14 @@ class SsnScanner(SpanScanner):
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Valid-range SSNs; dashed forms need no context, bare ones do."""
-        found = [m.span() for m in _DASHED.finditer(text)]
+        found = [m.span() for m in _DASHED.finditer(text) if not _phone_context(text, m.start())]
         for match in _BARE.finditer(text):
             if _CONTEXT.search(text, max(0, match.start() - 40), match.start()):
                 found.append(match.span())
         return found
+
+
+def _phone_context(text: str, start: int) -> bool:
+    """A phone word just before (and no SSN word): "Telefono 347-12-3456" is a phone number."""
+    window = max(0, start - 40)
+    return bool(PHONE_WORDS.search(text, window, start)) and not _CONTEXT.search(text, window, start)

@@ -29,7 +29,13 @@ bâtard* batard* abruti* crétin* débile* pédé enfoiré* enfoire*
 PHRASES = r"""
 you(?:'re| are)? (?:such )?(?:an? )?(?:fucking |complete |total |worthless |pathetic |useless )*(?:idiot|moron|loser|imbecile|piece of (?:shit|garbage|trash)|waste of (?:space|air)|disgrace)
 (?:i(?:'ll| will| am going to|'m going to|'m gonna| gonna)) (?:kill|murder|hurt|beat|destroy|find) you
-(?:go )?die in a fire|nobody (?:likes|loves|wants) you|shut (?:the fuck )?up
+(?:go )?die in a fire|nobody (?:likes|loves|wants) you|shut (?:the fuck )?up|stfu|go to hell|screw you|i hate you
+you(?:'re| are) (?:so |such a |really )?(?:pathetic|worthless|disgusting|useless|dumb|stupid|ugly|brainless|trash|garbage)
+vai a quel paese|vaffanculo|va' all'inferno|ti odio|fai pena|sei (?:patetico|inutile|uno schifo)
+vete a la mierda|vete al infierno|te odio|eres (?:patético|patética|asqueroso|asquerosa|una basura)
+vai à merda|vai para o inferno|vai pro inferno|te odeio|és (?:patético|patética|nojento|nojenta)
+fahr zur hölle|verpiss dich|ich hasse dich|du bist (?:erbärmlich|widerlich|ekelhaft|der letzte dreck)
+va te faire foutre|va chier|va en enfer|je te déteste|je te hais|tu es (?:pathétique|minable|dégueulasse)
 sei (?:un[ao']? )?(?:idiota|cretino|stupido|deficiente|fallito|imbecille|inutile)|ti (?:ammazzo|uccido|spacco)|stai zitto|fai schifo
 eres (?:un[a]? )?(?:idiota|estúpid[oa]|imbécil|inútil|fracasad[oa]|basura)|te (?:voy a )?(?:matar|mato)|cállate|das asco
 (?:você é|voce e|tu és|és) (?:um[a]? )?(?:idiota|estúpid[oa]|imbecil|inútil|fracassad[oa]|lixo)|(?:vou te|te vou) matar|cala a boca|cala-te
