@@ -39,7 +39,7 @@ _KNOWN = re.compile(
 _ASSIGNED = re.compile(
     r"(?i:(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|password|passwd|pwd|auth|"
     r"credential|chiave|clave|chave|schlüssel|schluessel|passwort|contraseña|senha|mot de passe|jeton|"
-    r"segreto|secreto|segredo|geheimnis)[\w-]{0,20}[\"']?\s*(?:[:=]|=>|\bis\b|\bè\b|\bes\b|\bé\b|\bist\b|\best\b)\s*[\"']?)"
+    r"segreto|secreto|segredo|geheimnis)[\w-]{0,20}[\"']?\s*(?:(?:\bis|\bè|\bes|\bé|\bist|\best|\bwas|\blautet|\bera|\bsarà)\b\s*[:=]?|[:=]|=>)\s*[\"']?)"
     r"([A-Za-z0-9+/_\-.~!$%^&*#@]{6,})"
 )
 _TOKEN = re.compile(r"(?<![\w/+=.-])[A-Za-z0-9+/_=-]{32,}(?![\w/+=-])")
