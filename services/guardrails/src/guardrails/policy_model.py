@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from guardrails.scanner import Action
 
@@ -69,3 +69,9 @@ class PolicyFile(BaseModel):
     version: str = Field(min_length=1)
     default: TenantPolicy
     tenants: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        """``version: 3`` and ``version: 2025.11`` are versions too (YAML reads them as numbers)."""
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value

@@ -1,4 +1,4 @@
-"""Prompt injection: override, role-play, extraction, hidden and encoded instructions; benign look-alikes pass."""
+"""Prompt injection: override, role-play, extraction, hidden and encoded instructions; look-alikes pass."""
 
 from __future__ import annotations
 
