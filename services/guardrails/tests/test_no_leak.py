@@ -77,7 +77,7 @@ async def _run(
         sent.append((topic, value))
         produced.set()
 
-    service.send = record  # type: ignore[method-assign,assignment]
+    service.send = record  # type: ignore[method-assign]
     agent = next(iter(service.app.agents.values()))
     async with agent.test_context() as context:
         await context.put(value=codec.encode("completion", completion), key=completion["request_id"].encode())
