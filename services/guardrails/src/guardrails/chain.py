@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from guardrails.normalize import normalize
 from guardrails.policy_model import OnError
 from guardrails.redaction import redact
-from guardrails.scanner import SEVERITY, Action, ScanContext, Scanner, ScanResult, Span
+from guardrails.scanner import SEVERITY, Action, ScanContext, Scanner, ScanResult, Span, TextView
 from llmops.events import Finding
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,9 @@ class ScannerChain:
 
     def run(self, text: str, context: ScanContext | None = None) -> ChainVerdict:
         """Scan ``text`` with every scanner and return the combined verdict."""
-        context = context or ScanContext(stage=self.stage)
         normalized = normalize(text)
+        stage, wants_json = (context.stage, context.wants_json) if context else (self.stage, False)
+        context = ScanContext(stage, wants_json, TextView(normalized.text))
         action, reason = Action.ALLOW, None
         findings: list[Finding] = []
         spans: list[Span] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guardrails.scanner import Action, ScanContext, ScanResult, Span
+from guardrails.scanner import Action, ScanContext, ScanResult, Span, TextView
 
 
 class SpanScanner:
@@ -21,13 +21,13 @@ class SpanScanner:
         self.action = action or self.default_action
         self._nothing = ScanResult(self.name, self.category, 0.0, Action.ALLOW)
 
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """Return ``(start, end)`` of each match in ``text``."""
+    def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
+        """Return ``(start, end)`` of each match in ``text`` (``view`` holds its shared facts)."""
         raise NotImplementedError
 
     def scan(self, text: str, context: ScanContext) -> ScanResult:
         """One span per match; ``allow`` with score 0 when nothing matched."""
-        found = self.find(text)
+        found = self.find(text, context.view_of(text))
         if not found:
             return self._nothing
         spans = tuple(Span(start, end, self.kind) for start, end in found)

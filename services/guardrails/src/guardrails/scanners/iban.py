@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
 
 # Lengths from the SWIFT IBAN registry (the countries of our users and their neighbours
@@ -14,7 +15,9 @@ IBAN_LENGTHS = {
     "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18, "NO": 15, "PL": 28,
     "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "VA": 22,
 }  # fmt: skip
-_CANDIDATE = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{1,4}){3,8}\b", re.IGNORECASE)
+_CANDIDATE = re.compile(
+    r"[A-Za-z]{2}(?<![A-Za-z0-9][A-Za-z]{2})\d{2}(?:[ -]?[A-Za-z0-9]{1,4}){3,8}(?![A-Za-z0-9])"
+)
 
 
 def iban_valid(compact: str) -> bool:
@@ -36,9 +39,11 @@ class IbanScanner(SpanScanner):
     category = "pii:iban"
     kind = "IBAN"
 
-    def find(self, text: str) -> list[tuple[int, int]]:
+    def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
         """Candidates that validate; the longest valid prefix of a candidate wins."""
-        found = []
+        found: list[tuple[int, int]] = []
+        if view.digits < 8:
+            return found
         for match in _CANDIDATE.finditer(text):
             raw = match.group()
             compact = raw.replace(" ", "").replace("-", "").upper()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
 
-_IPV4 = re.compile(
-    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.]\d|\.\d|\w)"
-)
+_IPV4 = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\w.]\d|\.\d|\w)")
 _IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%\w+)?(?![\w:])", re.IGNORECASE)
 _VERSION = re.compile(r"\b(?:v|version|versione|versión|versão|release|build|ver\.?)\s*$", re.IGNORECASE)
 
@@ -21,18 +20,23 @@ class IpAddressScanner(SpanScanner):
     category = "pii:ip"
     kind = "IP_ADDRESS"
 
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """IPv4 needs dots, IPv6 colons (cheap prefilters)."""
+    def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
+        """IPv4 needs digits and three dots, IPv6 colons (cheap prefilters)."""
         found = []
-        if "." in text:
+        if view.digits >= 4 and text.count(".") >= 3:
             for match in _IPV4.finditer(text):
-                if not _VERSION.search(text, max(0, match.start() - 12), match.start()):
+                start = match.start()
+                if _octets_valid(match.group()) and not _VERSION.search(text, max(0, start - 12), start):
                     found.append(match.span())
         if "::" in text or text.count(":") >= 5:
             for match in _IPV6.finditer(text):
                 if _valid_ipv6(match.group()):
                     found.append(match.span())
         return found
+
+
+def _octets_valid(candidate: str) -> bool:
+    return all(int(part) <= 255 and (part == "0" or part[0] != "0") for part in candidate.split("."))
 
 
 def _valid_ipv6(candidate: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
 
 _WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)?"
@@ -31,7 +32,11 @@ _CUES = (
     r"(?:titulaire|client|cliente|patient|employé|destinataire|expéditeur)(?: du compte)?(?: est|:)"
 )
 _TITLES = r"(?:mr|mrs|ms|dr|sig|sig\.ra|sr|sra|srta|herr|frau|mme|mlle|m|dott|dott\.ssa|prof)\.?"
-_CUED = re.compile(rf"(?i:\b(?:{_CUES})|\b{_TITLES})\s+(?-i:({_FULL}))")
+# A run of two or three capitalised words: starts with a capital letter, so the regex
+# engine skips lower-case text fast; cues and given names are then checked around it.
+_CANDIDATE = re.compile(_FULL)
+_CUE_BEFORE = re.compile(rf"(?i:\b(?:{_CUES})|\b{_TITLES})\s+$")
+_TITLE_WORD = re.compile(rf"(?i:{_TITLES})$")
 _GIVEN = [
     "james",
     "john",
@@ -190,9 +195,7 @@ _GIVEN = [
     "céline",
     "celine",
 ]
-_GIVEN_NAME = re.compile(
-    rf"\b(?:{'|'.join(sorted({n.capitalize() for n in _GIVEN}, key=len, reverse=True))})\s{_WORD}\b"
-)
+_GIVEN_NAMES = frozenset(n.capitalize() for n in _GIVEN)
 _NOT_SURNAME = frozenset(
     [
         "The",
@@ -224,11 +227,32 @@ class PersonNameScanner(SpanScanner):
     category = "pii:name"
     kind = "NAME"
 
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """Cue-based names first; known given names then add what cues missed."""
-        found = [m.span(1) for m in _CUED.finditer(text)]
-        for match in _GIVEN_NAME.finditer(text):
-            surname = match.group().split()[-1]
-            if surname not in _NOT_SURNAME and not any(s <= match.start() < e for s, e in found):
-                found.append(match.span())
+    def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
+        """Capitalised word runs preceded by a name cue, or starting with a known given name."""
+        found = []
+        for match in _CANDIDATE.finditer(text):
+            words = [
+                (w.start() + match.start(), w.end() + match.start()) for w in _WORDS.finditer(match.group())
+            ]
+            name = _name_in(text, words)
+            if name is not None:
+                found.append(name)
         return found
+
+
+_WORDS = re.compile(r"\S+")
+
+
+def _name_in(text: str, words: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The name inside a run of capitalised words (a leading title or sentence word dropped)."""
+    for first in range(len(words) - 1):
+        start = words[first][0]
+        word = text[start : words[first][1]]
+        if _TITLE_WORD.match(word):
+            continue
+        if _CUE_BEFORE.search(text, max(0, start - 40), start):
+            return start, words[-1][1]
+        surname = text[words[first + 1][0] : words[first + 1][1]]
+        if word in _GIVEN_NAMES and surname not in _NOT_SURNAME:
+            return start, words[first + 1][1]
+    return None

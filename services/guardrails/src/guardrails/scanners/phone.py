@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
+from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
 
-_CANDIDATE = re.compile(r"(?<![\w+.,/:-])(?:\+|00)?\(?\d[\d ().\-/]{5,20}\d(?![\w/]|[.,:-]\d)")
+_CANDIDATE = re.compile(r"[+(\d](?<![\w+.,/:-][+(\d])[\d ().\-/]{5,22}\d(?![\w/]|[.,:-]\d)")
 PHONE_WORDS = re.compile(
     # word starts only: German compounds (Handynummer, Telefonnummer) must match too
     r"\b(?:phone|tel\b|tel\.|telephone|mobile|cell|call|ring\b|text me|whatsapp|sms|fax|number|"
@@ -47,9 +48,11 @@ class PhoneScanner(SpanScanner):
     category = "pii:phone"
     kind = "PHONE"
 
-    def find(self, text: str) -> list[tuple[int, int]]:
+    def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
         """Candidates that fit a numbering plan and carry a phone shape or context."""
-        found = []
+        found: list[tuple[int, int]] = []
+        if view.digits < 7:
+            return found
         for match in _CANDIDATE.finditer(text):
             raw = match.group()
             digits = "".join(c for c in raw if c.isdigit())

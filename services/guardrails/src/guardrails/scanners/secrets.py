@@ -16,7 +16,7 @@ import math
 import re
 from collections import Counter
 
-from guardrails.scanner import Action
+from guardrails.scanner import Action, TextView
 from guardrails.scanners.base import SpanScanner
 
 _KNOWN = re.compile(
@@ -42,6 +42,17 @@ _ASSIGNED = re.compile(
     r"segreto|secreto|segredo|geheimnis)[\w-]{0,20}[\"']?\s*(?:(?:\bis|\bè|\bes|\bé|\bist|\best|\bwas|\blautet|\bera|\bsarà)\b\s*[:=]?|[:=]|=>)\s*[\"']?)"
     r"([A-Za-z0-9+/_\-.~!$%^&*#@]{6,})"
 )
+# Fixed parts of the known formats: the big regex runs only when one of them occurs.
+_KNOWN_MARKERS = (
+    "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "APKA", "ghp_", "gho_", "ghu_", "ghs_",
+    "ghr_", "github_pat_", "glpat-", "xox", "xapp-", "hooks.slack", "_live_", "_test_", "whsec_", "AIza", "ya29.",
+    "sk-", "hf_", "npm_", "pypi-", "SG.", "dop_v1_", "shpat_", "eyJ", "-----BEGIN", "://",
+)  # fmt: skip
+_SECRET_WORDS = (
+    "secret", "token", "key", "password", "passwd", "pwd", "auth", "credential", "chiave", "clave", "chave",
+    "schlüssel", "schluessel", "passwort", "contraseña", "senha", "mot de passe", "jeton", "segreto", "secreto",
+    "segredo", "geheimnis",
+)  # fmt: skip
 _TOKEN = re.compile(r"(?<![\w/+=.-])[A-Za-z0-9+/_=-]{32,}(?![\w/+=-])")
 _PLACEHOLDER = re.compile(
     r"your|placeholder|changeme|change_me|redacted|dummy|xxxx|\*\*\*|<|>|\{|\}|\$\(|\.\.\.|insert|here|"
@@ -88,18 +99,39 @@ class SecretScanner(SpanScanner):
     kind = "SECRET"
     default_action = Action.REDACT
 
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """Known formats, then ``password = ...`` style assignments, then long random tokens."""
-        found = [m.span() for m in _KNOWN.finditer(text)]
-        for match in _ASSIGNED.finditer(text):
-            value = match.group(1).rstrip(".,;")
-            if _assigned_secret(value):
-                found.append((match.start(1), match.start(1) + len(value)))
+    def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
+        """Known formats, then ``password = ...`` style assignments, then long random tokens.
+
+        Each pass runs only when a cheap substring check says it can match.
+        """
+        found = [m.span() for m in _KNOWN.finditer(text)] if any(k in text for k in _KNOWN_MARKERS) else []
+        for start in _keyword_starts(text, view):
+            match = _ASSIGNED.match(text, start)
+            if match is not None:
+                value = match.group(1).rstrip(".,;")
+                if _assigned_secret(value):
+                    found.append((match.start(1), match.start(1) + len(value)))
         if len(text) >= 32:
-            for match in _TOKEN.finditer(text):
-                if _looks_random(match.group(), 4.0) and not _covered(match.span(), found):
-                    found.append(match.span())
+            for word in {w for w in text.split() if len(w) >= 32}:
+                start = text.find(word)
+                for match in _TOKEN.finditer(text, start, start + len(word)):
+                    if _looks_random(match.group(), 4.0) and not _covered(match.span(), found):
+                        found.append(match.span())
         return found
+
+
+def _keyword_starts(text: str, view: TextView) -> list[int]:
+    """Where a secret-like name starts (in ``text`` offsets; at most 32 places)."""
+    lower = view.lower
+    if len(lower) != len(text):  # lower-casing changed lengths (rare letters): scan everywhere
+        return [m.start() for m in _ASSIGNED.finditer(text)]
+    starts: list[int] = []
+    for word in _SECRET_WORDS:
+        at = lower.find(word)
+        while at >= 0 and len(starts) < 32:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    return sorted(set(starts))
 
 
 def _assigned_secret(value: str) -> bool:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
 from guardrails.scanners.phone import PHONE_WORDS
 
-_DASHED = re.compile(r"(?<![\w-])(?!000|666|9\d\d)(\d{3})([- ])(?!00)\d{2}\2(?!0000)\d{4}(?![\w-])")
-_BARE = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?!00)\d{2}(?!0000)\d{4}(?![\w-])")
+_DASHED = re.compile(r"\d(?<![\w-]\d)\d\d(?<!000|666|9\d\d)([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
+_BARE = re.compile(r"\d(?<![\w-]\d)\d\d(?<!000|666|9\d\d)(?!00)\d{2}(?!0000)\d{4}(?![\w-])")
 _CONTEXT = re.compile(
-    r"\b(?:ssn|social security|sozialversicherung|seguridad social|sécurité sociale|previdenza)", re.I
+    r"\b(?:ssn|social security|sozialversicherung|seguridad social|seguro social|segurança social|"
+    r"previdência social|sécurité sociale|previdenza)",
+    re.I,
 )
 
 
@@ -21,8 +24,10 @@ class SsnScanner(SpanScanner):
     category = "pii:ssn"
     kind = "SSN"
 
-    def find(self, text: str) -> list[tuple[int, int]]:
+    def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
         """Valid-range SSNs; dashed forms need no context, bare ones do."""
+        if view.digits < 9:
+            return []
         found = [m.span() for m in _DASHED.finditer(text) if not _phone_context(text, m.start())]
         for match in _BARE.finditer(text):
             if _CONTEXT.search(text, max(0, match.start() - 40), match.start()):
