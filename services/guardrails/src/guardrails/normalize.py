@@ -7,6 +7,7 @@ ASCII text (the common case) passes through untouched at the cost of one ``isasc
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ _HOMOGLYPHS = str.maketrans(
     "АВСЕНІЈКМОРЅТХУаеіјорсхуѕԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιρνκτυχ",
     "ABCEHIJKMOPSTXYaeijopcxysdhlqwABEZHIKMNOPTYXaoipvktux",
 )
+
+
+_LOOKALIKE_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u052f]")
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,8 @@ def normalize(text: str) -> Normalized:
     if text.isascii():
         return Normalized(text)
     if unicodedata.is_normalized("NFKC", text) and _INVISIBLE.isdisjoint(text):
-        return Normalized(text.translate(_HOMOGLYPHS))
+        # str.translate is per character outside ASCII: only pay it when a look-alike script occurs.
+        return Normalized(text.translate(_HOMOGLYPHS) if _LOOKALIKE_SCRIPT.search(text) else text)
     return _normalize_slow(text)
 
 
@@ -67,4 +72,7 @@ def _normalize_slow(text: str) -> Normalized:
         pieces.append(folded)
         origin.extend([index] * len(folded))
     origin.append(len(text))
-    return Normalized("".join(pieces).translate(_HOMOGLYPHS), tuple(origin))
+    folded = "".join(pieces)
+    return Normalized(
+        folded.translate(_HOMOGLYPHS) if _LOOKALIKE_SCRIPT.search(folded) else folded, tuple(origin)
+    )

@@ -35,12 +35,30 @@ class TextView:
     a few substring checks instead of a regex pass per scanner.
     """
 
-    __slots__ = ("_digits", "_lower", "text")
+    __slots__ = ("_digits", "_groups", "_long_words", "_lower", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lower: str | None = None
         self._digits = -1
+        self._groups: frozenset[str] | None = None
+        self._long_words: list[str] | None = None
+
+    @property
+    def long_words(self) -> list[str]:
+        """Whitespace-separated words of 20 characters or more (keys, tokens, base64 blobs)."""
+        if self._long_words is None:
+            self._long_words = [w for w in self.text.split() if len(w) >= 20] if len(self.text) >= 20 else []
+        return self._long_words
+
+    @property
+    def groups(self) -> frozenset[str]:
+        """Keyword groups present in the text (see :mod:`guardrails.keywords`)."""
+        if self._groups is None:
+            from guardrails.keywords import groups_in
+
+            self._groups = groups_in(self.lower)
+        return self._groups
 
     @property
     def lower(self) -> str:

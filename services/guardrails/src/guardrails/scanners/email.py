@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from guardrails.keywords import register
 from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
 
@@ -25,19 +26,10 @@ _OBFUSCATED = re.compile(
     rf"{_DOT}(?:com|net|org|edu|gov|io|co|info|biz|it|es|pt|de|fr|uk|eu|ch|at|be|br|mx|ar|us|ca|nl)\b",
     re.IGNORECASE,
 )
-_OBFUSCATION_HINTS = (
-    " dot ",
-    " punto ",
-    " ponto ",
-    " punkt ",
-    " point ",
-    "dot]",
-    "dot)",
-    "dot}",
-    "dot>",
-    "[.]",
-    "(.)",
-)
+OBFUSCATION_HINTS = register(
+    "email:spelled",
+    [" dot ", " punto ", " ponto ", " punkt ", " point ", "dot]", "dot)", "dot}", "dot>", "[.]", "(.)"],
+)  # fmt: skip
 
 
 class EmailScanner(SpanScanner):
@@ -50,7 +42,6 @@ class EmailScanner(SpanScanner):
     def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
         """Plain addresses need an ``@``; spelled-out ones a "dot" word (cheap prefilters)."""
         found = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
-        lower = view.lower
-        if any(hint in lower for hint in _OBFUSCATION_HINTS):
+        if OBFUSCATION_HINTS in view.groups:
             found.extend(m.span() for m in _OBFUSCATED.finditer(text))
         return found

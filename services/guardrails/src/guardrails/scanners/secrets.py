@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter
 
+from guardrails.keywords import register
 from guardrails.scanner import Action, TextView
 from guardrails.scanners.base import SpanScanner
 
@@ -53,6 +54,8 @@ _SECRET_WORDS = (
     "schlüssel", "schluessel", "passwort", "contraseña", "senha", "mot de passe", "jeton", "segreto", "secreto",
     "segredo", "geheimnis",
 )  # fmt: skip
+KNOWN_FORMAT = register("secret:format", [m.lower() for m in _KNOWN_MARKERS])
+SECRET_NAME = register("secret:name", _SECRET_WORDS)
 _TOKEN = re.compile(r"(?<![\w/+=.-])[A-Za-z0-9+/_=-]{32,}(?![\w/+=-])")
 _PLACEHOLDER = re.compile(
     r"your|placeholder|changeme|change_me|redacted|dummy|xxxx|\*\*\*|<|>|\{|\}|\$\(|\.\.\.|insert|here|"
@@ -104,7 +107,8 @@ class SecretScanner(SpanScanner):
 
         Each pass runs only when a cheap substring check says it can match.
         """
-        found = [m.span() for m in _KNOWN.finditer(text)] if any(k in text for k in _KNOWN_MARKERS) else []
+        groups = view.groups
+        found = [m.span() for m in _KNOWN.finditer(text)] if KNOWN_FORMAT in groups else []
         for start in _keyword_starts(text, view):
             match = _ASSIGNED.match(text, start)
             if match is not None:
@@ -112,7 +116,7 @@ class SecretScanner(SpanScanner):
                 if _assigned_secret(value):
                     found.append((match.start(1), match.start(1) + len(value)))
         if len(text) >= 32:
-            for word in {w for w in text.split() if len(w) >= 32}:
+            for word in {w for w in view.long_words if len(w) >= 32}:
                 start = text.find(word)
                 for match in _TOKEN.finditer(text, start, start + len(word)):
                     if _looks_random(match.group(), 4.0) and not _covered(match.span(), found):
@@ -123,6 +127,8 @@ class SecretScanner(SpanScanner):
 def _keyword_starts(text: str, view: TextView) -> list[int]:
     """Where a secret-like name starts (in ``text`` offsets; at most 32 places)."""
     lower = view.lower
+    if SECRET_NAME not in view.groups:
+        return []
     if len(lower) != len(text):  # lower-casing changed lengths (rare letters): scan everywhere
         return [m.start() for m in _ASSIGNED.finditer(text)]
     starts: list[int] = []

@@ -11,7 +11,24 @@ from __future__ import annotations
 
 import re
 
+from guardrails.keywords import register
 from guardrails.scanner import Action, ScanContext, ScanResult, Span
+
+# Every pattern below contains one of these (checked in the shared keyword pass first).
+SELF_HARM_WORDS = register(
+    "self_harm",
+    [
+        "kys", "yourself", "urself", "your life", "your own life", "end it all", "miss you", "care about you",
+        "without you", "suicid", "to die", "go die", "just die", "ammazzati", "ammazzarti", "ucciditi",
+        "ucciderti", "morire", "farti del male", "le vene", "mancanza", "senza di te", "mátate", "matate",
+        "matarte", "deberías morir", "debes morir", "hacerte daño", "las venas", "extrañaría", "de menos",
+        "sin ti", "se mate", "se matar", "te matar", "deveria morrer", "devias morrer", "deverias morrer",
+        "tua falta", "sua falta", "sem você", "sem ti", "bring dich", "töte dich", "dich umbringen",
+        "solltest sterben", "sollst sterben", "dich töten", "dich verletzen", "dich vermissen", "ohne dich",
+        "tue-toi", "tue toi", "te tuer", "devrais mourir", "dois mourir", "te faire du mal", "regrettera",
+        "sans toi", "les veines",
+    ],
+)  # fmt: skip
 
 _ENCOURAGE = re.compile(
     r"\b(?:kys|kill yourself|kill urself|end your (?:own )?life|end it all|hang yourself|cut yourself|"
@@ -48,6 +65,8 @@ class SelfHarmScanner:
 
     def scan(self, text: str, context: ScanContext) -> ScanResult:
         """One span per encouraging phrase."""
+        if SELF_HARM_WORDS not in context.view_of(text).groups:
+            return self._nothing
         spans = tuple(Span(m.start(), m.end(), "SELF_HARM") for m in _ENCOURAGE.finditer(text))
         if not spans:
             return self._nothing

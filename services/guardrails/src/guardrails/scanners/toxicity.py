@@ -4,39 +4,90 @@ Obfuscation handled: upper/lower case, leetspeak (``1d10t``, ``$h1t``), symbols 
 for vowels (``f*ck``, ``sh!t``), letters repeated (``fuuuck``) and letters spaced or
 dotted apart (``f u c k``, ``i.d.i.o.t``). Word boundaries keep "Scunthorpe", "classic"
 and "therapist" clean.
+
+Speed: the shared keyword pass (:mod:`guardrails.keywords`) says whether any lexicon stem,
+phrase keyword or obfuscation sign occurs; only then is the text de-obfuscated and the
+lexicon's own Aho-Corasick automaton run, each hit checked for word boundaries in Python.
 """
 
 from __future__ import annotations
 
 import re
+import string
 
+import ahocorasick  # type: ignore[import-not-found]  # C extension without type stubs
+
+from guardrails.keywords import groups_in, register
 from guardrails.scanner import Action, ScanContext, ScanResult, Span
-from guardrails.scanners.toxic_lexicon import PHRASES, WORDS
+from guardrails.scanners.toxic_lexicon import PHRASE_KEYWORDS, PHRASES, WORDS
 
 _LEET = str.maketrans("013457@$!|", "oieastasil")
 _SPACED = re.compile(r"\b(?:[^\W\d_][ .\-_*]){2,}[^\W\d_]\b")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _MASKED = re.compile(r"(?<=[^\W\d_])[*#%]+(?=[^\W\d_])")
-
-
-def _stem_pattern(entry: str) -> str:
-    stem = entry.rstrip("*")
-    body = re.escape(stem).replace("_", r"\s+")
-    return body + (r"\w*" if entry.endswith("*") else "")
-
-
-_ENTRIES = sorted(set(WORDS.split()), key=len, reverse=True)
-_LEXICON = re.compile(r"\b(?:" + "|".join(_stem_pattern(e) for e in _ENTRIES) + r")\b", re.IGNORECASE)
 _PHRASE = re.compile(r"\b(?:" + "|".join(p for p in PHRASES.strip().split("\n")) + r")\b", re.IGNORECASE)
 
+_ENTRIES = {e.rstrip("*").replace("_", " "): e.endswith("*") for e in WORDS.split()}
+_LETTERS = string.ascii_lowercase
+TOXIC_WORD = register("tox:word", _ENTRIES)
+TOXIC_PHRASE = register("tox:phrase", PHRASE_KEYWORDS)
+REPEATED = register("tox:repeated", [c * 3 for c in _LETTERS])
+SPACED = register(
+    "tox:spaced",
+    [f" {a} {b} " for a in _LETTERS for b in _LETTERS] + [f"{a}.{b}." for a in _LETTERS for b in _LETTERS],
+)
+LEET = register(
+    "tox:leet",
+    [f"{a}{d}" for a in _LETTERS for d in "013457"]
+    + [f"{a}{s}{b}" for a in _LETTERS for s in "@$!|*#%" for b in _LETTERS]
+    + [f"{s}{a}" for a in _LETTERS for s in "$@"],
+)
+_SIGNALS = frozenset({TOXIC_WORD, TOXIC_PHRASE, REPEATED, SPACED, LEET})
 
-def deobfuscate(text: str) -> str:
-    """Lower-case ``text`` and undo common obfuscations (length may change; used for detection only)."""
+
+def _lexicon_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for stem, open_ended in _ENTRIES.items():
+        automaton.add_word(stem, (len(stem), open_ended))
+    automaton.make_automaton()
+    return automaton
+
+
+_LEXICON = _lexicon_automaton()
+
+
+def deobfuscate(text: str, groups: frozenset[str] | None = None) -> str:
+    """Lower-case ``text`` and undo common obfuscations (length may change; used for detection only).
+
+    ``groups`` (from the keyword pass) skips the rewrites whose signs are absent.
+    """
     lowered = text.lower()
-    if any(c in lowered for c in "013457@$!|*#%"):
-        lowered = _MASKED.sub("u", lowered.translate(_LEET))
-    lowered = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group()), lowered)
-    return _REPEATS.sub(r"\1", lowered)
+    if groups is None or LEET in groups:
+        lowered = lowered.translate(_LEET)
+    if "*" in lowered or "#" in lowered or "%" in lowered:
+        lowered = _MASKED.sub("u", lowered)
+    if groups is None or SPACED in groups:
+        lowered = _SPACED.sub(lambda m: re.sub(r"[ .\-_*]", "", m.group()), lowered)
+    if groups is None or REPEATED in groups:
+        lowered = _REPEATS.sub(r"\1", lowered)
+    return lowered
+
+
+def lexicon_hits(plain: str) -> list[Span]:
+    """Lexicon words in ``plain`` (lower case) that start a word, and end one unless open-ended."""
+    hits = []
+    for end, (length, open_ended) in _LEXICON.iter(plain):
+        start = end - length + 1
+        if start > 0 and plain[start - 1].isalnum():
+            continue
+        stop = end + 1
+        if open_ended:
+            while stop < len(plain) and plain[stop].isalnum():
+                stop += 1
+        elif stop < len(plain) and plain[stop].isalnum():
+            continue
+        hits.append(Span(start, stop, "TOXIC"))
+    return hits
 
 
 class ToxicityScanner:
@@ -55,12 +106,21 @@ class ToxicityScanner:
 
     def scan(self, text: str, context: ScanContext) -> ScanResult:
         """Phrases score 0.95, single lexicon words 0.9; spans refer to the de-obfuscated text."""
-        plain = deobfuscate(text)
-        hits = [Span(m.start(), m.end(), "TOXIC") for m in _PHRASE.finditer(plain)]
+        view = context.view_of(text)
+        if _SIGNALS.isdisjoint(view.groups):
+            return self._nothing
+        plain = deobfuscate(text, view.groups)
+        groups = view.groups if plain == view.lower else groups_in(plain)
+        hits = (
+            [Span(m.start(), m.end(), "TOXIC") for m in _PHRASE.finditer(plain)]
+            if TOXIC_PHRASE in groups
+            else []
+        )
         score = 0.95 if hits else 0.0
-        for match in _LEXICON.finditer(plain):
-            hits.append(Span(match.start(), match.end(), "TOXIC"))
-            score = max(score, 0.9)
+        if TOXIC_WORD in groups:
+            words = lexicon_hits(plain)
+            hits.extend(words)
+            score = max(score, 0.9) if words else score
         if not hits:
             return self._nothing
         return ScanResult(self.name, self.category, score, self.action, tuple(hits))
