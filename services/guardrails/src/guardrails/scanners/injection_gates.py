@@ -37,7 +37,8 @@ OVERRIDE_PHRASE = register(
 ROLEPLAY_STRONG = register(
     "inj:roleplay_strong",
     [
-        "dan", "stan", "dude", "aim", "do anything now", "jailbr", "developer mode", "dev mode", "god mode",
+        *(f"{sep}{name}{end}" for name in ("dan", "stan", "dude", "aim") for sep in " \n(\"'" for end in " ,.!:;)\"'\n"),
+        "do anything now", "jailbr", "developer mode", "dev mode", "god mode",
         "unrestricted", "uncensored", "unfiltered", "amoral", "evil", "malvag", "malvad", "böse", "maléfique",
         "modalità sviluppatore", "modo desarrollador", "modo desenvolvedor", "entwicklermodus", "mode développeur",
         "senza censura", "sin censura", "sem censura", "unzensiert", "sans censure",

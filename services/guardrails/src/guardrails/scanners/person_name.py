@@ -16,27 +16,64 @@ from guardrails.scanners.base import SpanScanner
 _WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)?"
 _PARTICLE = r"(?:\s(?:de|da|do|dos|das|del|della|di|van|von|der|le|la|du))?"
 _FULL = rf"{_WORD}(?:{_PARTICLE}\s{_WORD}){{1,2}}"
-_CUES = (
-    r"my name is|i am|i'm|this is|name:|signed|regards,|contact person:|"
-    r"mi chiamo|il mio nome è|sono|nome:|cordiali saluti,|"
-    r"me llamo|mi nombre es|soy|nombre:|saludos,|"
-    r"meu nome é|me chamo|chamo-me|sou|nome:|atenciosamente,|"
-    r"ich heiße|ich heisse|mein name ist|ich bin|name:|mit freundlichen grüßen,|grüße,|"
-    r"je m'appelle|je m\u2019appelle|mon nom est|je suis|nom:|cordialement,|"
-    # a person's role, then the name: "the account holder is ...", "Kontoinhaber ist ..."
-    r"(?:holder|owner|customer|client|patient|employee|tenant|applicant|recipient|sender|contact)(?: is|:)|"
-    r"(?:titolare|cliente|paziente|dipendente|destinatario|mittente)(?: del conto)?(?: è|:)|"
-    r"(?:titular|cliente|paciente|empleado|destinatario|remitente)(?: de la cuenta)?(?: es|:)|"
-    r"(?:titular|cliente|paciente|funcionário|destinatário|remetente)(?: da conta)?(?: é|:)|"
-    r"(?:inhaber|kontoinhaber|kunde|kundin|patient|patientin|mitarbeiter|empfänger|absender)(?: ist|:)|"
-    r"(?:titulaire|client|cliente|patient|employé|destinataire|expéditeur)(?: du compte)?(?: est|:)"
+_PLAIN_CUES = [
+    "my name is", "i am", "i'm", "this is", "name:", "signed", "regards,", "contact person:",
+    "mi chiamo", "il mio nome è", "sono", "nome:", "cordiali saluti,",
+    "me llamo", "mi nombre es", "soy", "nombre:", "saludos,",
+    "meu nome é", "me chamo", "chamo-me", "sou", "atenciosamente,",
+    "ich heiße", "ich heisse", "mein name ist", "ich bin", "mit freundlichen grüßen,", "grüße,",
+    "je m'appelle", "je m\u2019appelle", "mon nom est", "je suis", "nom:", "cordialement,",
+]  # fmt: skip
+# A person's role, then the name: "the account holder is ...", "Kontoinhaber ist ...".
+_ROLES = {
+    ("is",): "holder owner customer client patient employee tenant applicant recipient sender contact",
+    ("è", "del conto è"): "titolare cliente paziente dipendente destinatario mittente",
+    ("es", "de la cuenta es"): "titular cliente paciente empleado destinatario remitente",
+    ("é", "da conta é"): "titular cliente paciente funcionário destinatário remetente",
+    ("ist",): "inhaber kontoinhaber kunde kundin patient patientin mitarbeiter empfänger absender",
+    ("est", "du compte est"): "titulaire client cliente patient employé destinataire expéditeur",
+}
+_TITLES = [
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "sig",
+    "sig.ra",
+    "sr",
+    "sra",
+    "srta",
+    "herr",
+    "frau",
+    "mme",
+    "mlle",
+    "dott",
+]
+_TITLES += ["dott.ssa", "prof"]
+_CUE_PHRASES = frozenset(
+    [tuple(c.split()) for c in _PLAIN_CUES]
+    + [(role, *link.split()) for links, roles in _ROLES.items() for role in roles.split() for link in links]
+    + [(f"{role}:",) for roles in _ROLES.values() for role in roles.split()]
+    + [(t,) for t in _TITLES]
+    + [(f"{t}.",) for t in [*_TITLES, "m"]]
 )
-_TITLES = r"(?:mr|mrs|ms|dr|sig|sig\.ra|sr|sra|srta|herr|frau|mme|mlle|m|dott|dott\.ssa|prof)\.?"
+_LONGEST_CUE = max(len(c) for c in _CUE_PHRASES)
 # A run of two or three capitalised words: starts with a capital letter, so the regex
 # engine skips lower-case text fast; cues and given names are then checked around it.
 _CANDIDATE = re.compile(_FULL)
-_CUE_BEFORE = re.compile(rf"(?i:\b(?:{_CUES})|\b{_TITLES})\s+$")
-_TITLE_WORD = re.compile(rf"(?i:{_TITLES})$")
+
+
+def _cue_before(text: str, start: int) -> bool:
+    """True when the (up to five) words just before ``start`` end with a name cue."""
+    words = text[max(0, start - 40) : start].lower().split()
+    return any(tuple(words[-n:]) in _CUE_PHRASES for n in range(1, min(_LONGEST_CUE, len(words)) + 1))
+
+
+def _is_title(word: str) -> bool:
+    lowered = word.lower()
+    return (lowered,) in _CUE_PHRASES and (lowered in _TITLES or lowered.rstrip(".") in _TITLES)
+
+
 _GIVEN = [
     "james",
     "john",
@@ -248,11 +285,11 @@ def _name_in(text: str, words: list[tuple[int, int]]) -> tuple[int, int] | None:
     for first in range(len(words) - 1):
         start = words[first][0]
         word = text[start : words[first][1]]
-        if _TITLE_WORD.match(word):
+        if _is_title(word):
             continue
-        if _CUE_BEFORE.search(text, max(0, start - 40), start):
-            return start, words[-1][1]
         surname = text[words[first + 1][0] : words[first + 1][1]]
         if word in _GIVEN_NAMES and surname not in _NOT_SURNAME:
             return start, words[first + 1][1]
+        if _cue_before(text, start):
+            return start, words[-1][1]
     return None

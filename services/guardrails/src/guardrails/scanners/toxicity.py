@@ -56,6 +56,32 @@ def _lexicon_automaton() -> ahocorasick.Automaton:
 _LEXICON = _lexicon_automaton()
 
 
+def _keyword_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for keyword in PHRASE_KEYWORDS:
+        automaton.add_word(keyword, len(keyword))
+    automaton.make_automaton()
+    return automaton
+
+
+_PHRASE_KEYS = _keyword_automaton()
+_WINDOW = 70  # characters around a phrase keyword that a phrase can span
+
+
+def phrase_hits(plain: str) -> list[Span]:
+    """Abusive phrases, searched only in windows around their keywords (the regex is slow on long text)."""
+    hits: list[Span] = []
+    searched_to = -1
+    for end, length in _PHRASE_KEYS.iter(plain):
+        start = max(end - length + 1 - _WINDOW, searched_to)
+        stop = min(len(plain), end + 1 + _WINDOW)
+        if start >= stop:
+            continue
+        hits.extend(Span(m.start(), m.end(), "TOXIC") for m in _PHRASE.finditer(plain, start, stop))
+        searched_to = stop
+    return hits
+
+
 def deobfuscate(text: str, groups: frozenset[str] | None = None) -> str:
     """Lower-case ``text`` and undo common obfuscations (length may change; used for detection only).
 
