@@ -26,9 +26,16 @@ _OBFUSCATED = re.compile(
     rf"{_DOT}(?:com|net|org|edu|gov|io|co|info|biz|it|es|pt|de|fr|uk|eu|ch|at|be|br|mx|ar|us|ca|nl)\b",
     re.IGNORECASE,
 )
+# "anna(at)example.com": a bracketed at, the rest written normally.
+_BRACKETED_AT = re.compile(
+    r"(?<![\w.-])[a-z0-9][\w.+-]{0,63}\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*[a-z0-9][\w-]{0,62}(?:\.[a-z0-9][\w-]{0,62})*"
+    r"\.[a-z]{2,24}\b",
+    re.IGNORECASE,
+)
 OBFUSCATION_HINTS = register(
     "email:spelled",
-    [" dot ", " punto ", " ponto ", " punkt ", " point ", "dot]", "dot)", "dot}", "dot>", "[.]", "(.)"],
+    [" dot ", " punto ", " ponto ", " punkt ", " point ", "dot]", "dot)", "dot}", "dot>", "[.]", "(.)", "(at)",
+     "[at]", "{at}", "<at>", "[@]", "(@)"],
 )  # fmt: skip
 
 
@@ -44,4 +51,9 @@ class EmailScanner(SpanScanner):
         found = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
         if OBFUSCATION_HINTS in view.groups:
             found.extend(m.span() for m in _OBFUSCATED.finditer(text))
+            found.extend(m.span() for m in _BRACKETED_AT.finditer(text) if not _covered(m.span(), found))
         return found
+
+
+def _covered(span: tuple[int, int], found: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in found)

@@ -20,7 +20,7 @@ OVERRIDE_VERB = register(
 )
 OVERRIDE_OBJECT = register(
     "inj:override_object",
-    "instruc prompt rule guideline directive command order restriction above before told said training "
+    "instruc direction prompt rule guideline directive command order restriction above before told said training "
     "programming istruzion regol indicazion diretti comand restrizion tutto instrucci regla indicacion "
     "directri órdenes restriccion todo instruç regra diretriz ordens restriç tudo anweisung anordnung regel "
     "richtlinie vorgabe befehl einschränk alles consigne règle ordre tout safety filter".split()
@@ -58,6 +58,7 @@ ROLEPLAY_UNBOUND = register(
     ]
     + ["free of", "free from", "not bound", "unbound", "libero da", "libre de", "livre de", "frei von", "libéré de"],
 )  # fmt: skip
+PERSONA_RECITES = register("inj:persona_recites", ["who used to", "who would", "who always"])
 EXTRACTION_VERB = register(
     "inj:extraction_verb",
     "reveal show print repeat output display tell give leak dump share what rivela mostra stampa ripeti dimmi "
@@ -75,6 +76,10 @@ EXTRACTION_OBJECT = register(
         "mensaje del sistema",
         "mensagem do sistema",
         "message système",
+        "sentence of",
+        "line of",
+        "words of",
+        "paragraph of",
     ],
 )
 HIDDEN_MARKER = register(
@@ -99,8 +104,8 @@ def override_possible(groups: frozenset[str]) -> bool:
 
 
 def roleplay_possible(groups: frozenset[str]) -> bool:
-    """A jailbreak persona or mode, or an "answer without restrictions" phrase."""
-    return ROLEPLAY_STRONG in groups or ROLEPLAY_UNBOUND in groups
+    """A jailbreak persona or mode, an "answer without restrictions" phrase, or a persona who "used to tell"."""
+    return ROLEPLAY_STRONG in groups or ROLEPLAY_UNBOUND in groups or PERSONA_RECITES in groups
 
 
 def extraction_possible(groups: frozenset[str]) -> bool:

@@ -22,8 +22,8 @@ _OVERRIDE_VERB = (
     r"ignore|ignorez|ignorer|oublie|oubliez|oublier|néglige|outrepasse"
 )
 _INSTRUCTIONS = (
-    r"instructions?|prompts?|rules?|guidelines?|directives?|commands?|orders?|restrictions?|system message|"
-    r"everything (?:above|before|you were told)|(?:all (?:of )?)?the above(?=\s*(?:[.,;:!]|and\b|$|instructions|text|prompt))|what(?:'s| is) above|safety (?:settings|filters|guidelines)|"
+    r"instructions?|directions?|prompts?|rules?|guidelines?|directives?|commands?|orders?|restrictions?|system message|"
+    r"everything (?:above|before|you were told)|(?:all (?:of )?)?the above(?=\s*(?:[.,;:!]|and\b|$|instructions|directions|text|prompt))|what(?:'s| is) above|safety (?:settings|filters|guidelines)|"
     r"content filters?|what (?:you were|i) (?:told|said)|your (?:training|programming)|"
     r"istruzioni|regole|indicazioni|direttive|comandi|restrizioni|tutto (?:quello|ciò) che|"
     r"instrucciones|reglas|indicaciones|directrices|órdenes|restricciones|todo lo (?:anterior|que)|"
@@ -62,6 +62,9 @@ _PERSONA = (
     r"fais semblant|imagine que|agis comme|tu es maintenant|joue le rôle"
 )
 ROLEPLAY = re.compile(
+    # the "grandma" pattern: a persona who used to tell, read or give the forbidden thing
+    r"\b(?:act as|pretend (?:to be|you are)|roleplay as|role-play as|play the role of|be)\b.{0,60}?"
+    r"\bwho (?:used to|would|always) (?:tell|read|give|say|recite)|"
     r"(?:you are|you're|be|as|pretend to be|act as|become|sei|eres|você é|du bist|tu es)\s+(?-i:DAN|STAN|DUDE|AIM)\b"
     r"|\bdo anything now\b|\b(?:jailbroken|jailbreak mode|jailbreak prompt)\b"
     r"|\b(?:enter|simulate|you are (?:now )?in|act in|stay in|switch to)\s+(?:developer|dev|god|dan|unrestricted|evil)\s+mode\b"
@@ -90,9 +93,11 @@ _SECRET_PROMPT = (
     r"systemprompt|system-prompt|systemnachricht|anfangsanweisungen|versteckten anweisungen|"
     r"prompt système|prompt systeme|instructions (?:initiales|cachées|système)|message système)"
 )
-_ASK = r"what (?:is|are|was|were)|qual è|quali sono|cuál es|cuáles son|qual é|quais são|was ist|was sind|quel est|quelles sont"
+_ASK = r"what(?:'s| is| are| was| were)|qual è|quali sono|cuál es|cuáles son|qual é|quais são|was ist|was sind|quel est|quelles sont"
 _OWN = r"your|tuo|tuoi|tue|tu|tus|teu|tua|seu|sua|dein|deine|ton|ta|tes|votre|vos"
 EXTRACTION = re.compile(
+    r"\b(?:first|last|exact|full|original|opening)\s+(?:sentence|line|words?|paragraph|part)s?\s+of\s+(?:your|the)\s+"
+    r"(?:instructions|prompt|system prompt|system message)|"
     rf"\b(?:{_ASK})\b\s+(?:(?:il|la|le|el|los|las|o|a|os|as|der|die|das|les)\s+)?(?:{_OWN})\b[^.?!\n]{{0,20}}?"
     r"(?:system prompt|prompt di sistema|prompt del sistema|prompt do sistema|systemprompt|prompt système|instructions|"
     r"istruzioni|instrucciones|instruções|anweisungen|consignes)"

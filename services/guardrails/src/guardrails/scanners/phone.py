@@ -11,18 +11,9 @@ import re
 
 from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
+from guardrails.scanners.context_words import PHONE_WORDS, SSN_WORDS
 
 _CANDIDATE = re.compile(r"[+(\d](?<![\w+.,/:-][+(\d])[\d ().\-/]{5,22}\d(?![\w/]|[.,:-]\d)")
-PHONE_WORDS = re.compile(
-    # word starts only: German compounds (Handynummer, Telefonnummer) must match too
-    r"\b(?:phone|tel\b|tel\.|telephone|mobile|cell|call|ring\b|text me|whatsapp|sms|fax|number|"
-    r"telefono|cellulare|cell\.|chiama|chiamami|numero|"
-    r"teléfono|telefono|móvil|movil|llama|llámame|número|"
-    r"telefone|telemóvel|celular|ligue|liga|número|contacto|"
-    r"telefon|handy|ruf\b|rufen|anrufen|nummer|mobil|durchwahl|"
-    r"téléphone|portable|appel|appelez|numéro|joindre|tél\b|tél\.)",
-    re.IGNORECASE,
-)
 # Country code -> national significant number lengths (ITU-T E.164 plans).
 _COUNTRY_LENGTHS = {
     "1": (10,), "44": (9, 10), "39": (6, 7, 8, 9, 10, 11), "34": (9,), "351": (9,),
@@ -31,6 +22,7 @@ _COUNTRY_LENGTHS = {
 }  # fmt: skip
 _NATIONAL = re.compile(
     r"(?:[2-9]\d{2}[2-9]\d{6}"  # NANP
+    r"|[1-9]{2}9\d{8}|[1-9]{2}[2-5]\d{7}"  # BR mobile / landline with area code
     r"|3\d{8,9}|0\d{5,10}"  # IT mobile / landline
     r"|[6-9]\d{8}"  # ES
     r"|[29]\d{8}"  # PT
@@ -38,6 +30,8 @@ _NATIONAL = re.compile(
     r")"
 )
 _LOOKBEHIND = 40
+# 555-123-4567 breaks the NANP exchange rule but is how people write (example) numbers: accept it in this shape.
+_NANP_SHAPE = re.compile(r"\(?[2-9]\d{2}\)?[ .-]?\d{3}[ .-]\d{4}")
 _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # an IPv4 address, not a phone
 
 
@@ -61,8 +55,12 @@ class PhoneScanner(SpanScanner):
             if raw[0] == "+" or raw.startswith("00"):
                 ok = _international(digits[2:] if raw.startswith("00") else digits)
             else:
-                context = PHONE_WORDS.search(text, max(0, match.start() - _LOOKBEHIND), match.start())
+                window = max(0, match.start() - _LOOKBEHIND)
+                if SSN_WORDS.search(text, window, match.start()):
+                    continue  # an SSN written with spaces, not a phone number
+                context = PHONE_WORDS.search(text, window, match.start())
                 ok = bool(_NATIONAL.fullmatch(digits)) and (_phone_grouping(raw) or context is not None)
+                ok = ok or bool(_NANP_SHAPE.fullmatch(raw))
             if ok:
                 found.append(match.span())
         return found

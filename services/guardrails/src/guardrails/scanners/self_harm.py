@@ -23,7 +23,7 @@ SELF_HARM_WORDS = register(
         "ucciderti", "morire", "farti del male", "le vene", "mancanza", "senza di te", "mátate", "matate",
         "matarte", "deberías morir", "debes morir", "hacerte daño", "las venas", "extrañaría", "de menos",
         "sin ti", "se mate", "se matar", "te matar", "deveria morrer", "devias morrer", "deverias morrer",
-        "tua falta", "sua falta", "sem você", "sem ti", "bring dich", "töte dich", "dich umbringen",
+        "mata-te", "mate-se", "suicida-te", "tua falta", "sua falta", "sem você", "sem ti", "bring dich", "töte dich", "dich umbringen",
         "solltest sterben", "sollst sterben", "dich töten", "dich verletzen", "dich vermissen", "ohne dich",
         "tue-toi", "tue toi", "te tuer", "devrais mourir", "dois mourir", "te faire du mal", "regrettera",
         "sans toi", "les veines",
@@ -39,7 +39,7 @@ _ENCOURAGE = re.compile(
     r"nessuno (?:sentirà|sentirebbe) la tua mancanza|il mondo (?:starebbe|sarebbe) meglio senza di te|"
     r"mátate|matate|suicídate|suicidate|(?:deberías|debes) (?:matarte|suicidarte|morir|hacerte daño)|córtate las venas|"
     r"nadie te (?:extrañaría|echaría de menos)|el mundo (?:estaría|sería) mejor sin ti|"
-    r"(?:vai )?se mat(?:e|ar)|(?:você deveria|devias|deverias|deveria) (?:se matar|te matar|morrer|se suicidar)|"
+    r"(?:vai )?se mat(?:e|ar)|mata-te|mate-se|suicida-te|(?:você deveria|devias|deverias|deveria) (?:se matar|te matar|morrer|se suicidar)|"
     r"ninguém (?:sentiria|vai sentir) (?:a )?tua falta|ninguém sentiria sua falta|o mundo (?:seria|ficaria) melhor sem (?:você|ti)|"
     r"bring dich (?:doch )?um|töte dich|(?:du solltest|du sollst) (?:dich umbringen|sterben|dich töten|dich verletzen)|"
     r"niemand würde dich vermissen|die welt wäre besser ohne dich|"

@@ -6,15 +6,10 @@ import re
 
 from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
-from guardrails.scanners.phone import PHONE_WORDS
+from guardrails.scanners.context_words import PHONE_WORDS, SSN_WORDS
 
 _DASHED = re.compile(r"\d(?<![\w-]\d)\d\d(?<!000|666|9\d\d)([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\w-])")
 _BARE = re.compile(r"\d(?<![\w-]\d)\d\d(?<!000|666|9\d\d)(?!00)\d{2}(?!0000)\d{4}(?![\w-])")
-_CONTEXT = re.compile(
-    r"\b(?:ssn|social security|sozialversicherung|seguridad social|seguro social|segurança social|"
-    r"previdência social|sécurité sociale|previdenza)",
-    re.I,
-)
 
 
 class SsnScanner(SpanScanner):
@@ -30,7 +25,7 @@ class SsnScanner(SpanScanner):
             return []
         found = [m.span() for m in _DASHED.finditer(text) if not _phone_context(text, m.start())]
         for match in _BARE.finditer(text):
-            if _CONTEXT.search(text, max(0, match.start() - 40), match.start()):
+            if SSN_WORDS.search(text, max(0, match.start() - 40), match.start()):
                 found.append(match.span())
         return found
 
@@ -38,4 +33,4 @@ class SsnScanner(SpanScanner):
 def _phone_context(text: str, start: int) -> bool:
     """A phone word just before (and no SSN word): "Telefono 347-12-3456" is a phone number."""
     window = max(0, start - 40)
-    return bool(PHONE_WORDS.search(text, window, start)) and not _CONTEXT.search(text, window, start)
+    return bool(PHONE_WORDS.search(text, window, start)) and not SSN_WORDS.search(text, window, start)

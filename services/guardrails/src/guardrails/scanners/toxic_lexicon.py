@@ -11,7 +11,7 @@ from __future__ import annotations
 
 WORDS = """
 fuck* motherfuck* shit shits shitty shithead* bullshit asshole* bitch* bastard* cunt* dickhead* prick* twat* wanker*
-douchebag* slut* whore* retard retards retarded moron* idiot* imbecil* stupid* cretin* dumbass* jackass* scumbag*
+douchebag* slut* whore* retard retards retarded moron* idiot* imbecil* cretin* dumbass* jackass* scumbag*
 loser* piece_of_shit faggot* fag fags nigger* nigga* kike* chink* tranny
 cazzo* vaffanculo fanculo stronz* coglion* minchia puttan* troia zoccol* merda merdoso frocio finocchio deficiente
 deficienti scemo scema scemi ritardato ritardata mongoloide porco_dio cornuto
@@ -30,7 +30,7 @@ PHRASES = r"""
 you(?:'re| are)? (?:such )?(?:an? )?(?:fucking |complete |total |worthless |pathetic |useless )*(?:idiot|moron|loser|imbecile|piece of (?:shit|garbage|trash)|waste of (?:space|air)|disgrace)
 (?:i(?:'ll| will| am going to|'m going to|'m gonna| gonna)) (?:kill|murder|hurt|beat|destroy|find) you
 (?:go )?die in a fire|nobody (?:likes|loves|wants) you|shut (?:the fuck )?up|stfu|go to hell|screw you|i hate you
-you(?:'re| are) (?:so |such a |really )?(?:pathetic|worthless|disgusting|useless|dumb|stupid|ugly|brainless|trash|garbage)
+you (?:stupid|dumb|fucking) \w+|(?:what a|such a) stupid (?:question|idea|person|answer)|you(?:'re| are) (?:so |such a |really )?(?:pathetic|worthless|disgusting|useless|dumb|stupid|ugly|brainless|trash|garbage)
 vai a quel paese|vaffanculo|va' all'inferno|ti odio|fai pena|sei (?:patetico|inutile|uno schifo)
 vete a la mierda|vete al infierno|te odio|eres (?:patético|patética|asqueroso|asquerosa|una basura)
 vai à merda|vai para o inferno|vai pro inferno|te odeio|és (?:patético|patética|nojento|nojenta)
