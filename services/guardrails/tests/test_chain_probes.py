@@ -1,4 +1,4 @@
-"""The default policy's chains on probes written apart from the labelled set (other phrasings, more look-alikes)."""
+"""The default chains on probes written apart from the labelled set (other phrasings, look-alikes)."""
 
 from __future__ import annotations
 

@@ -30,7 +30,8 @@ _NATIONAL = re.compile(
     r")"
 )
 _LOOKBEHIND = 40
-# 555-123-4567 breaks the NANP exchange rule but is how people write (example) numbers: accept it in this shape.
+# 555-123-4567 breaks the NANP exchange rule but is how people write (example) numbers:
+# accept it in exactly this shape.
 _NANP_SHAPE = re.compile(r"\(?[2-9]\d{2}\)?[ .-]?\d{3}[ .-]\d{4}")
 _DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # an IPv4 address, not a phone
 

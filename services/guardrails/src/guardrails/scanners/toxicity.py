@@ -121,16 +121,10 @@ _MASKED_TOKEN = re.compile(r"[^\W\d_]+\*+[^\W\d_]*|\*+[^\W\d_]+")
 
 
 def masked_hits(plain: str) -> list[Span]:
-    """Words with letters hidden behind asterisks ("f***", "a**hole") that fit a lexicon word letter for letter."""
+    """Words with letters behind asterisks ("f***", "a**hole") that fit a lexicon word letter for letter."""
     hits = []
     for match in _MASKED_TOKEN.finditer(plain):
-        shape = re.compile(
-            re.sub(
-                r"\*+",
-                lambda m: f"[^\\W\\d_]{{{len(m.group())}}}",
-                re.escape(match.group()).replace("\\*", "*"),
-            )
-        )
+        shape = re.compile("".join(r"[^\W\d_]" if c == "*" else re.escape(c) for c in match.group()))
         if any(shape.fullmatch(stem) for stem in _ENTRIES):
             hits.append(Span(match.start(), match.end(), "TOXIC"))
     return hits
