@@ -85,7 +85,8 @@ EXTRACTION_OBJECT = register(
 HIDDEN_MARKER = register(
     "inj:hidden_marker",
     [
-        "<|", "[inst]", "[/inst]", "[sys]", "[/sys]", "<<sys>>", "##", "<!--", "nota per l'ia", "nota para la ia",
+        "<|", "[inst]", "[/inst]", "[sys]", "[/sys]", "<<sys>>", "[system]", "[admin]", "[developer]", "[sistema]",
+        "[système]", "##", "<!--", "nota per l'ia", "nota para la ia",
         "nota para a ia", "hinweis für die ki", "note pour l'ia",
     ],
 )  # fmt: skip
@@ -95,7 +96,10 @@ HIDDEN_AI = register(
     [" ai ", " ai,", " ai:", " ai.", "(ai)", "l'ia", " ia ", " ia,", " ia:", " ki ", " ki,", " ki:", "assistant",
      "llm", "model", "chatbot"],
 )  # fmt: skip
-HIDDEN_COMMAND = register("inj:hidden_command", ["ignore", "disregard", "you must", "must now"])
+HIDDEN_COMMAND = register(
+    "inj:hidden_command",
+    ["ignore", "disregard", "you must", "must now", " must ", "should now", "will now", "needs to", "has to"],
+)
 
 
 def override_possible(groups: frozenset[str]) -> bool:

@@ -40,6 +40,8 @@ _PRIOR = (
     r"précédentes|antérieures|toutes|tes|vos|les|du système"
 )
 OVERRIDE = re.compile(
+    # a negated verb ("non dimenticare le istruzioni", "don't forget the rules") is advice, not an override
+    r"(?<!\bnon )(?<!\bnot )(?<!\bdon't )(?<!\bnicht )(?<!\bnão )(?<!\bnao )(?<!\bno )(?<!\bne )"
     rf"\b(?:{_OVERRIDE_VERB})\b(?:\s+\S+){{0,3}}?\s+(?:(?:{_PRIOR})\s+){{0,3}}(?:{_INSTRUCTIONS})\b"
     r"|\b(?:from now on|a partir de ahora|d'ora in poi|da ora in poi|a partir de agora|ab jetzt|von nun an|"
     r"désormais|à partir de maintenant)\b.{0,60}\b(?:you (?:are|will|must)|sei|eres|você é|tu és|du bist|tu es|"
@@ -66,7 +68,7 @@ ROLEPLAY = re.compile(
     r"\b(?:act as|pretend (?:to be|you are)|roleplay as|role-play as|play the role of|be)\b.{0,60}?"
     r"\bwho (?:used to|would|always) (?:tell|read|give|say|recite)|"
     r"(?:you are|you're|be|as|pretend to be|act as|become|sei|eres|você é|du bist|tu es)\s+(?-i:DAN|STAN|DUDE|AIM)\b"
-    r"|\bdo anything now\b|\b(?:jailbroken|jailbreak mode|jailbreak prompt)\b"
+    r"|\bdo anything now\b|\b(?:jailbroken|jailbreak mode)\b"
     r"|\b(?:enter|simulate|you are (?:now )?in|act in|stay in|switch to)\s+(?:developer|dev|god|dan|unrestricted|evil)\s+mode\b"
     r"|\b(?:developer|god|dan) mode (?:enabled|activated)\b"
     rf"|\b(?:{_PERSONA})\b.{{0,80}}?(?:\b{_UNBOUND}\b|\b(?:unrestricted|uncensored|unfiltered|evil|amoral|"
@@ -108,6 +110,9 @@ EXTRACTION = re.compile(
 )
 HIDDEN = re.compile(
     r"<\|im_start\|>|<\|system\|>|\[/?(?:INST|SYS)\]|<<SYS>>|^\s*#{2,}\s*(?:system|instruction)s?\b"
+    r"|\[(?:system|admin|developer|sistema|système)\]\s*:?"
+    r"|\b(?:assistant|ai|llm|chatbot|model)s?,? (?:must|should now|will now|needs to|has to) (?:now )?"
+    r"(?:email|send|forward|ignore|reveal|delete|post|upload|transfer|disregard|reply)"
     r"|\b(?:note|message|instruction)s? (?:to|for) (?:the )?(?:ai|assistant|llm|model|chatbot)\b"
     r"|\b(?:ai|assistant|llm|chatbot)s?,? (?:please )?(?:ignore|disregard|you must|must now)\b"
     r"|<!--.{0,200}?\b(?:ignore|instruction|assistant|ai|system)\b.{0,200}?-->"

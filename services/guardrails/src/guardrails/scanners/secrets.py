@@ -140,8 +140,13 @@ def _keyword_starts(text: str, view: TextView) -> list[int]:
     return sorted(set(starts))
 
 
+_CODE_REFERENCE = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")  # os.environ, settings.SECRET_KEY
+
+
 def _assigned_secret(value: str) -> bool:
-    """A value assigned to a secret-like name: not a placeholder, mixed classes, some entropy."""
+    """A value assigned to a secret-like name: not a placeholder or code reference, mixed classes, entropy."""
+    if _CODE_REFERENCE.fullmatch(value) and not any(c.isdigit() for c in value):
+        return False
     if (
         len(value) < 6
         or _PLACEHOLDER.search(value)

@@ -18,7 +18,8 @@ from guardrails.scanner import Action, ScanContext, ScanResult, Span
 SELF_HARM_WORDS = register(
     "self_harm",
     [
-        "kys", "yourself", "urself", "your life", "your own life", "end it all", "miss you", "care about you",
+        "kys", "yourself", "better off dead", "ti ammazzi", "ti uccidi", "ti suicidi", "te matas", "te suicidas",
+        "te mueres", "se mata", "bringst du dich", "te suicides", "te tues", "ne te tues", "urself", "your life", "your own life", "end it all", "miss you", "care about you",
         "without you", "suicid", "to die", "go die", "just die", "ammazzati", "ammazzarti", "ucciditi",
         "ucciderti", "morire", "farti del male", "le vene", "mancanza", "senza di te", "mátate", "matate",
         "matarte", "deberías morir", "debes morir", "hacerte daño", "las venas", "extrañaría", "de menos",
@@ -31,7 +32,10 @@ SELF_HARM_WORDS = register(
 )  # fmt: skip
 
 _ENCOURAGE = re.compile(
-    r"\b(?:kys|kill yourself|kill urself|end your (?:own )?life|end it all|hang yourself|cut yourself|"
+    r"\b(?:kys|kill yourself|kill urself|(?:you'd|you would|you'll|you will) be better off dead|"
+    r"why (?:don't|do not) you (?:just )?(?:kill yourself|die|end it)|perché non ti (?:ammazzi|uccidi|suicidi)|"
+    r"por qué no te (?:matas|suicidas|mueres)|por que (?:você )?não se mata|porque não te matas|"
+    r"warum bringst du dich (?:nicht )?(?:einfach )?(?:nicht )?um|pourquoi (?:tu ne te (?:suicides|tues)|ne te (?:suicides|tues)-tu) pas|end your (?:own )?life|end it all|hang yourself|cut yourself|"
     r"slit your wrists|(?:you should|go|just) (?:die|kill yourself|hurt yourself)|off yourself|"
     r"(?:nobody|no one) (?:would|will) (?:miss|care about) you|(?:the )?world (?:would be|is) better (?:off )?without you|"
     r"suicide is (?:the|your) (?:best|only|right) (?:answer|option|way|choice)|you (?:deserve|should) to die|"
