@@ -23,7 +23,8 @@ from llmops.tracing import propagate
 def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingService:
     """Wire the guardrails service: policy (fails here if invalid), topics, steps and agent."""
     guard = Guard(load_policy(settings.policy_file or DEFAULT_POLICY))
-    service = StreamingService("guardrails", settings, **faust_overrides)
+    overrides = {"producer_linger": settings.producer_linger_ms / 1000, **faust_overrides}
+    service = StreamingService("guardrails", settings, **overrides)
 
     async def send_response(response: LlmResponse, request: LlmRequest, raw: RawEvent) -> None:
         reply_to = request["reply_to"]
