@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 RUN_DIR ?= .llmops
 
-.PHONY: setup demo test test-unit lint format up down status bench clean
+.PHONY: setup demo test test-unit lint format up down status bench clean eval-guardrails
 
 setup: .venv/.bootstrapped
 
@@ -43,6 +43,10 @@ status:
 
 bench: setup  ## Benchmarks (not part of the tests); one: make bench BENCH=gateway
 	$(VENV)/python -m bench $(BENCH)
+
+eval-guardrails: setup  ## Score the guardrails chains on their labelled set (development and held-out parts).
+	$(VENV)/llmops guardrails eval --dataset services/guardrails/eval/dev.jsonl
+	$(VENV)/llmops guardrails eval --dataset services/guardrails/eval/heldout.jsonl
 
 clean: down
 	rm -rf $(RUN_DIR)

@@ -7,8 +7,9 @@ import time
 import pytest
 
 from guardrails.chain import ScannerChain
-from guardrails.email_scanner import EmailScanner
-from guardrails.scanner import Action, ScanResult, Span
+from guardrails.policy_model import OnError
+from guardrails.scanner import Action, ScanContext, ScanResult, Span
+from guardrails.scanners.email import EmailScanner
 
 
 class StubScanner:
@@ -31,7 +32,7 @@ class StubScanner:
         self.calls = calls if calls is not None else []
         self.seen: list[str] = []
 
-    def scan(self, text: str) -> ScanResult:
+    def scan(self, text: str, context: ScanContext) -> ScanResult:
         self.calls.append(self.name)
         self.seen.append(text)
         if self.delay_s:
@@ -161,3 +162,49 @@ def test_allowed_text_is_returned_unchanged() -> None:
     assert verdict.findings == ()
     assert verdict.reason_code is None
     assert verdict.action is Action.ALLOW
+
+
+class FailingScanner:
+    name = "broken"
+
+    def scan(self, text: str, context: ScanContext) -> ScanResult:
+        raise RuntimeError("bug")
+
+
+@pytest.mark.parametrize(
+    ("on_error", "action", "findings"),
+    [(OnError.FAIL_CLOSED, Action.BLOCK, [("broken", "scanner_error", "block")]),
+     (OnError.FAIL_OPEN, Action.ALLOW, [("broken", "scanner_error", "allow")])],
+)  # fmt: skip
+def test_a_failing_scanner_follows_the_error_policy(
+    on_error: OnError, action: Action, findings: list[tuple[str, str, str]]
+) -> None:
+    verdict = ScannerChain("input", [FailingScanner(), StubScanner("after")], on_error=on_error).run("x")
+
+    assert verdict.action is action
+    assert [(f["scanner"], f["category"], f["action"]) for f in verdict.findings] == findings
+
+
+@pytest.mark.parametrize(
+    ("on_error", "action"), [(OnError.FAIL_CLOSED, Action.BLOCK), (OnError.FAIL_OPEN, Action.ALLOW)]
+)
+def test_a_scanner_over_its_timeout_is_a_failure(on_error: OnError, action: Action) -> None:
+    slow = StubScanner("slow", Action.REDACT, (Span(0, 1, "X"),), delay_s=0.02)
+
+    verdict = ScannerChain("input", [slow], timeout_s=0.001, on_error=on_error).run("ab")
+
+    assert verdict.action is action
+    assert verdict.findings[0]["category"] == "scanner_timeout"
+    assert verdict.text == "ab"
+
+
+def _fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_scanners_see_normalised_text_and_redaction_hits_the_original() -> None:
+    text = f"write to {_fullwidth('ann')}\u200b@{_fullwidth('example.com')} now"
+
+    verdict = ScannerChain("input", [EmailScanner()]).run(text)
+
+    assert verdict.text == "write to [EMAIL] now"

@@ -22,14 +22,14 @@ def test_missing_kafka_bootstrap_is_named() -> None:
 
 def test_values_are_read_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GUARDRAILS_KAFKA_BOOTSTRAP", "kafka-0:9092,kafka-1:9092")
-    monkeypatch.setenv("GUARDRAILS_POLICY_VERSION", "2025.11.0")
+    monkeypatch.setenv("GUARDRAILS_POLICY_FILE", "/etc/llmops/policy.yaml")
     monkeypatch.setenv("GUARDRAILS_CONCURRENCY", "4")
-    monkeypatch.setenv("POLICY_VERSION", "unprefixed-is-ignored")
+    monkeypatch.setenv("POLICY_FILE", "unprefixed-is-ignored")
 
     settings = load_settings(GuardrailsSettings)
 
     assert settings.bootstrap_servers == ["kafka-0:9092", "kafka-1:9092"]
-    assert settings.policy_version == "2025.11.0"
+    assert str(settings.policy_file) == "/etc/llmops/policy.yaml"
     assert settings.concurrency == 4
     assert settings.http_port == 8082
     assert settings.environment is Environment.PRODUCTION

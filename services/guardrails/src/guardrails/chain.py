@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
+from guardrails.normalize import normalize
+from guardrails.policy_model import OnError
 from guardrails.redaction import redact
-from guardrails.scanner import SEVERITY, Action, Scanner, Span
+from guardrails.scanner import SEVERITY, Action, ScanContext, Scanner, ScanResult, Span, TextView
 from llmops.events import Finding
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -16,56 +21,90 @@ class ChainVerdict:
 
     Attributes:
         action: The most severe action any scanner asked for.
-        text: The text with every redact-span replaced (unchanged when allowed).
-        findings: One finding per scanner that fired, with its latency.
+        text: The original text with every redact-span replaced (unchanged when nothing is redacted).
+        findings: One finding per scanner that fired (or failed), with its latency.
         reason_code: Category of the first blocking finding, else None.
+        categories: Categories of every finding, in chain order (``pii:email``, ``toxic``...).
     """
 
     action: Action
     text: str
     findings: tuple[Finding, ...]
     reason_code: str | None
+    categories: tuple[str, ...]
 
 
 class ScannerChain:
-    """Scanners run in the configured order, each one timed.
+    """Scanners run in the configured order on the normalised text, each one timed.
+
+    Scanners are synchronous and pure, so a timeout cannot interrupt one: a scanner
+    that overruns ``timeout_s`` (or raises) is handled after it returns, by ``on_error``:
+    fail-closed blocks the text, fail-open records the failure and ignores the verdict.
+    Length limits first in the chain bound what any later scanner can cost.
 
     Args:
         stage: ``input`` (prompt) or ``output`` (completion).
         scanners: Scanners in the order they run.
+        timeout_s: Longest time one scanner may take on one text.
+        on_error: What a failed or overrunning scanner means.
     """
 
-    def __init__(self, stage: str, scanners: list[Scanner]) -> None:
+    def __init__(
+        self,
+        stage: str,
+        scanners: list[Scanner],
+        timeout_s: float = 0.05,
+        on_error: OnError = OnError.FAIL_CLOSED,
+    ) -> None:
         self.stage = stage
         self.scanners = scanners
+        self.timeout_s = timeout_s
+        self.on_error = on_error
 
-    def run(self, text: str) -> ChainVerdict:
+    def run(self, text: str, context: ScanContext | None = None) -> ChainVerdict:
         """Scan ``text`` with every scanner and return the combined verdict."""
-        action: Action = Action.ALLOW
+        normalized = normalize(text)
+        stage, wants_json = (context.stage, context.wants_json) if context else (self.stage, False)
+        context = ScanContext(stage, wants_json, TextView(normalized.text))
+        action, reason = Action.ALLOW, None
         findings: list[Finding] = []
         spans: list[Span] = []
-        reason: str | None = None
         for scanner in self.scanners:
             started = time.perf_counter()
-            result = scanner.scan(text)
-            latency_ms = (time.perf_counter() - started) * 1000
+            result = self._scan_one(scanner, normalized.text, context)
+            elapsed = time.perf_counter() - started
+            if elapsed > self.timeout_s:
+                result = self._failure(scanner, "scanner_timeout")
             if not result.found:
                 continue
-            findings.append(
-                Finding(
-                    scanner=result.scanner,
-                    stage=self.stage,
-                    category=result.category,
-                    score=result.score,
-                    action=result.action.value,
-                    span_count=len(result.spans),
-                    latency_ms=latency_ms,
-                )
-            )
+            findings.append(self._finding(result, elapsed))
             if result.action is Action.REDACT:
                 spans.extend(result.spans)
-            if result.action is Action.BLOCK and reason is None:
+            elif result.action is Action.BLOCK and reason is None:
                 reason = result.category
             if SEVERITY[result.action] > SEVERITY[action]:
                 action = result.action
-        return ChainVerdict(action, redact(text, spans) if spans else text, tuple(findings), reason)
+        redacted = redact(text, normalized.to_original(tuple(spans), len(text))) if spans else text
+        return ChainVerdict(action, redacted, tuple(findings), reason, tuple(f["category"] for f in findings))
+
+    def _scan_one(self, scanner: Scanner, text: str, context: ScanContext) -> ScanResult:
+        try:
+            return scanner.scan(text, context)
+        except Exception as exc:  # any scanner bug is handled by the policy's on_error
+            log.error("scanner failed", extra={"scanner": scanner.name, "error_type": type(exc).__name__})
+            return self._failure(scanner, "scanner_error")
+
+    def _failure(self, scanner: Scanner, category: str) -> ScanResult:
+        action = Action.BLOCK if self.on_error is OnError.FAIL_CLOSED else Action.ALLOW
+        return ScanResult(scanner.name, category, 1.0, action)
+
+    def _finding(self, result: ScanResult, elapsed_s: float) -> Finding:
+        return Finding(
+            scanner=result.scanner,
+            stage=self.stage,
+            category=result.category,
+            score=result.score,
+            action=result.action.value,
+            span_count=len(result.spans),
+            latency_ms=elapsed_s * 1000,
+        )

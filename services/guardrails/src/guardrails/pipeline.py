@@ -2,39 +2,50 @@
 
 Each response goes to the reply address named in its request (the topic and the
 partition owned by the waiting gateway replica), or to ``llm.responses.v1`` by key.
+In paraphrase mode a flagged output instead goes back to ``llm.requests.v1`` as a
+rewrite request, and its completion returns here (see :mod:`guardrails.rewrite`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from guardrails.chain import ScannerChain
-from guardrails.email_scanner import EmailScanner
 from guardrails.guard import Guard
+from guardrails.policy import DEFAULT_POLICY, load_policy
 from guardrails.settings import GuardrailsSettings
 from llmops import topics
 from llmops.dead_letter import RawEvent
-from llmops.events import LlmCompletion
+from llmops.events import LlmCompletion, LlmRequest, LlmResponse
 from llmops.streaming_service import StreamingService
 from llmops.tracing import propagate
 
 
 def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingService:
-    """Wire the guardrails service: topics, steps and agent."""
-    service = StreamingService("guardrails", settings, **faust_overrides)
-    guard = Guard(
-        ScannerChain("input", [EmailScanner()]),
-        ScannerChain("output", [EmailScanner()]),
-        settings.policy_version,
-    )
+    """Wire the guardrails service: policy (fails here if invalid), topics, steps and agent."""
+    guard = Guard(load_policy(settings.policy_file or DEFAULT_POLICY))
+    overrides = {"producer_linger": settings.producer_linger_ms / 1000, **faust_overrides}
+    service = StreamingService("guardrails", settings, **overrides)
 
-    async def produce_response(completion: LlmCompletion, raw: RawEvent) -> None:
-        response = guard.respond(completion)
-        reply_to = completion["request"]["reply_to"]
+    async def send_response(response: LlmResponse, request: LlmRequest, raw: RawEvent) -> None:
+        reply_to = request["reply_to"]
         topic = reply_to["topic"] if reply_to else topics.RESPONSES.name
         partition = reply_to["partition"] if reply_to else None
         value = service.codec.encode(topics.RESPONSES.schema, response)
-        await service.send(topic, value, key=raw.key, partition=partition, headers=propagate(raw))
+        key = response["request_id"].encode()
+        await service.send(topic, value, key=key, partition=partition, headers=propagate(raw))
 
-    service.consume(topics.COMPLETIONS, produce_response, concurrency=settings.concurrency)
+    async def send_rewrite(request: LlmRequest, raw: RawEvent) -> None:
+        value = service.codec.encode(topics.REQUESTS.schema, request)
+        await service.send(
+            topics.REQUESTS.name, value, key=request["request_id"].encode(), headers=propagate(raw)
+        )
+
+    async def guard_completion(completion: LlmCompletion, raw: RawEvent) -> None:
+        decision = guard.decide(completion)
+        if decision.rewrite is not None:
+            await send_rewrite(decision.rewrite, raw)
+        elif decision.response is not None:
+            await send_response(decision.response, completion["request"], raw)
+
+    service.consume(topics.COMPLETIONS, guard_completion, concurrency=settings.concurrency)
     return service

@@ -13,5 +13,12 @@ app.command()(stack_commands.status)
 app.command()(demo_commands.demo)
 app.command()(demo_commands.token)
 
+try:  # the guardrails commands live in their service package (absent from a bare llmops install)
+    from guardrails.cli import app as guardrails_app
+except ImportError:  # pragma: no cover - depends on what is installed
+    pass
+else:
+    app.add_typer(guardrails_app, name="guardrails")
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,1 @@
+"""Scanners, one per module; :mod:`guardrails.registry` maps policy names to them."""
