@@ -122,12 +122,20 @@ def test_topic_map_has_exactly_the_architecture_topics() -> None:
     assert {t.name for t in ALL_TOPICS} == set(rows)
 
 
+# Where the code refined the picture, the refinement is listed here (and in the README's
+# topic table), so a drift between code and ARCHITECTURE.md is always deliberate.
+REFINEMENTS: dict[str, set[str]] = {
+    # guardrails' paraphrase mode sends one rewrite request back through inference
+    "llm.requests.v1": {"guardrails"},
+}
+
+
 @pytest.mark.parametrize("spec", ALL_TOPICS, ids=lambda t: t.name)
 def test_topic_matches_its_architecture_row(spec: TopicSpec) -> None:
     row = _architecture_rows().get(spec.name)
     assert row is not None, f"{spec.name} is missing from ARCHITECTURE.md's table"
     assert spec.key == row.key
-    assert set(spec.producers) == _expand(row.producers)
+    assert set(spec.producers) == _expand(row.producers) | REFINEMENTS.get(spec.name, set())
     assert set(spec.consumers) == _expand(row.consumers)
 
 

@@ -41,7 +41,7 @@ REQUESTS = TopicSpec(
     events.LlmRequest,
     "request_id",
     6,
-    ("gateway", "backend services"),
+    ("gateway", "backend services", "guardrails"),  # guardrails: paraphrase rewrites
     ("inference", "audit"),
 )
 COMPLETIONS = TopicSpec(
