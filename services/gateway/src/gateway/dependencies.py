@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the runtime and the authenticated caller."""
+"""FastAPI dependencies: the runtime, the authenticated caller and request headers."""
 
 from __future__ import annotations
 
@@ -12,15 +12,20 @@ from gateway.runtime import GatewayRuntime, get_runtime
 Runtime = Annotated[GatewayRuntime, Depends(get_runtime)]
 
 
-def authenticate(
+async def authenticate(
     request: Request,
     runtime: Runtime,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Principal:
     """Verify the bearer token and remember the tenant for metrics and logs."""
-    principal = runtime.verifier.verify(authorization)
+    principal = await runtime.verifier.verify(authorization)
     request.state.tenant = principal.tenant
     return principal
 
 
 Caller = Annotated[Principal, Depends(authenticate)]
+Traceparent = Annotated[str | None, Header(max_length=128)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(min_length=1, max_length=256, description="Retrying with the same key returns the first result."),
+]

@@ -2,7 +2,7 @@
 
 The consumer is assigned the partition directly (no consumer group: the partition is
 owned by this replica, not shared), starts at the end, and runs as one background task
-that never blocks on a caller.
+that never blocks on a caller; each batch read is delivered as one batch.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ import logging
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
-from gateway.metric_defs import REPLIES_UNMATCHED
-from gateway.pending import PendingReplies
+from gateway.reply_delivery import ReplyDelivery
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, RawEvent
 from llmops.errors import DependencyUnavailable, InvalidMessage
+from llmops.events import LlmResponse
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,8 @@ class ReplyListener:
         topic: Reply topic.
         partition: Partition owned by this replica.
         codec: Decodes responses.
-        pending: Where waiting callers are.
         dead_letters: Where undecodable replies go.
+        delivery: Settles responses and wakes their callers.
     """
 
     def __init__(
@@ -42,13 +42,13 @@ class ReplyListener:
         topic: str,
         partition: int,
         codec: AvroCodec,
-        pending: PendingReplies,
         dead_letters: DeadLetterQueue,
+        delivery: ReplyDelivery,
     ) -> None:
         self.partition = TopicPartition(topic, partition)
         self.codec = codec
-        self.pending = pending
         self.dead_letters = dead_letters
+        self.delivery = delivery
         self.bootstrap = bootstrap
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
@@ -83,11 +83,14 @@ class ReplyListener:
     async def _run(self) -> None:
         while True:
             batches = await self._consumer.getmany(timeout_ms=1000, max_records=500)
-            for records in batches.values():
-                for record in records:
-                    await self._deliver(record)
+            responses = [
+                r for records in batches.values() for r in [await self._decode(x) for x in records] if r
+            ]
+            if not responses:
+                continue
+            await self.delivery.deliver(responses)
 
-    async def _deliver(self, record: ConsumerRecord) -> None:
+    async def _decode(self, record: ConsumerRecord) -> LlmResponse | None:
         raw = RawEvent(
             topic=record.topic,
             partition=record.partition,
@@ -97,10 +100,9 @@ class ReplyListener:
             headers=tuple(record.headers or ()),
         )
         try:
-            response = self.codec.decode(raw.value or b"", topics.RESPONSES.schema)
+            response: LlmResponse = self.codec.decode(raw.value or b"", topics.RESPONSES.schema)
         except InvalidMessage as exc:
             log.warning("undecodable reply dead-lettered", extra={"error": exc.reason, "offset": raw.offset})
             await self.dead_letters.dead_letter(raw, exc)
-            return
-        if not self.pending.resolve(response):
-            REPLIES_UNMATCHED.inc()
+            return None
+        return response

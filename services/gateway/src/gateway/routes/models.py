@@ -6,7 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from gateway.auth import require_scope
 from gateway.dependencies import Caller, Runtime
+from gateway.scopes import CHAT, MODELS_READ
 
 router = APIRouter(tags=["models"])
 
@@ -14,6 +16,7 @@ router = APIRouter(tags=["models"])
 @router.get("/v1/models")
 async def list_models(caller: Caller, runtime: Runtime) -> dict[str, Any]:
     """List model aliases in OpenAI's shape."""
+    require_scope(caller, MODELS_READ, CHAT)
     return {
         "object": "list",
         "data": [
