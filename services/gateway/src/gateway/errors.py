@@ -76,12 +76,19 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
                 "invalid_json",
             )
         )
-    location = [str(p) for p in first.get("loc", ()) if p != "body"]
-    param = ".".join(location) or None
+    param = _param_of(first)
     message = (
         f"{param}: {first.get('msg', 'invalid')}" if param else str(first.get("msg", "invalid request body"))
     )
     return error_response(ApiError(400, message, "invalid_request_error", "invalid_request", param))
+
+
+def _param_of(error: dict[str, Any]) -> str | None:
+    """The request field at fault: the location without ``body`` and union tags (``/v1/...``)."""
+    location = [str(p) for p in error.get("loc", ()) if p != "body" and not str(p).startswith("/")]
+    if not location and error.get("type") == "union_tag_invalid":
+        return str(error.get("ctx", {}).get("discriminator", "")).strip("'") or None
+    return ".".join(location) or None
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:
