@@ -24,6 +24,13 @@ def max_tokens_of(body: OpenAiRequest, default_max_tokens: int) -> int:
     return body.max_tokens or default_max_tokens
 
 
+def prompt_tokens_estimate(body: OpenAiRequest) -> int:
+    """About how many tokens the input is (4 characters per token, 4 tokens of overhead per turn)."""
+    if isinstance(body, ChatCompletionRequest):
+        return sum(len(m.content) // 4 + 4 for m in body.messages)
+    return len(body.prompt_text()) // 4 + 1
+
+
 def request_event(
     body: OpenAiRequest,
     principal: Principal,

@@ -28,6 +28,8 @@ class GatewaySettings(ServiceSettings):
         default_max_tokens: ``max_tokens`` when the caller sets none.
         models: Model aliases served (``GET /v1/models``).
         max_body_bytes: Largest accepted request body.
+        max_output_tokens: Most tokens one request may ask to generate (400 naming the field past it).
+        max_input_tokens: Most (estimated) input tokens of one request.
         jwks_url: The identity provider's JWKS URL (RS256/ES256 tokens); unset disables them.
         result_ttl_s: How long results stay retrievable (``GET /v1/requests/{id}``).
         idempotency_ttl_s: How long an ``Idempotency-Key`` is remembered.
@@ -53,6 +55,8 @@ class GatewaySettings(ServiceSettings):
     default_max_tokens: int = 256
     models: tuple[str, ...] = ("llama-3.1-8b",)
     max_body_bytes: int = 1_000_000
+    max_output_tokens: int = Field(default=4096, ge=1)
+    max_input_tokens: int = Field(default=32_000, ge=1)
     result_ttl_s: int = Field(default=86_400, gt=0)
     idempotency_ttl_s: int = Field(default=86_400, gt=0)
     default_policy: TenantPolicy = TenantPolicy()

@@ -202,3 +202,40 @@ async def test_invalid_async_request_is_400_naming_the_field(
     assert answer.status_code == 400
     assert param in (answer.json()["error"]["param"] or "")
     assert producer.sent == []
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "param", "code"),
+    [
+        ("/v1/chat/completions", {**CHAT, "max_tokens": 5000}, "max_tokens", "token_limit_exceeded"),
+        (
+            "/v1/chat/completions",
+            {**CHAT, "max_completion_tokens": 4097},
+            "max_completion_tokens",
+            "token_limit_exceeded",
+        ),
+        ("/v1/completions", {**COMPLETION, "max_tokens": 9999}, "max_tokens", "token_limit_exceeded"),
+        (
+            "/v1/chat/completions",
+            {**CHAT, "messages": [{"role": "user", "content": "word " * 100}]},
+            "messages",
+            "context_length_exceeded",
+        ),
+        ("/v1/completions", {**COMPLETION, "prompt": "x" * 400}, "prompt", "context_length_exceeded"),
+    ],
+)
+async def test_token_limits_are_400_naming_the_field(
+    client: httpx.AsyncClient,
+    producer: FakeProducer,
+    runtime: GatewayRuntime,
+    route: str,
+    body: dict[str, object],
+    param: str,
+    code: str,
+) -> None:
+    runtime.settings = runtime.settings.model_copy(update={"max_input_tokens": 50})
+    answer = await client.post(route, json=body, headers=bearer("acme"))
+
+    assert answer.status_code == 400, answer.text
+    assert (answer.json()["error"]["param"], answer.json()["error"]["code"]) == (param, code)
+    assert producer.sent == []

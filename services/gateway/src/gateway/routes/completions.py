@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from gateway.answers import answer, check_model
+from gateway.answers import answer, check_request
 from gateway.auth import require_scope
 from gateway.dependencies import Caller, IdempotencyKey, Runtime, Traceparent
 from gateway.openai_models import CompletionRequest
@@ -24,6 +24,6 @@ async def create_completion(
 ) -> Response:
     """Complete one prompt through inference and guardrails and answer as a ``text_completion``."""
     require_scope(caller, CHAT)
-    check_model(runtime, body.model)
+    check_request(runtime, body)
     result = await runtime.dispatcher.call(body, caller, traceparent, idempotency_key)
     return answer(result, "completion", body.stream)

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body, Path
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from gateway.answers import check_model
+from gateway.answers import check_request
 from gateway.auth import require_scope
 from gateway.dependencies import Caller, IdempotencyKey, Runtime, Traceparent
 from gateway.errors import ApiError
@@ -53,7 +53,7 @@ async def submit_request(
             "invalid_request",
             "body.stream",
         )
-    check_model(runtime, request.body.model)
+    check_request(runtime, request.body)
     request_id = await runtime.dispatcher.submit(request.body, caller, traceparent, idempotency_key)
     status = RequestStatus(id=request_id, status="pending")
     return Response(
