@@ -12,6 +12,7 @@ import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -47,6 +48,39 @@ class ApiError(Exception):
             self.headers.setdefault(
                 "WWW-Authenticate", f'Bearer error="invalid_token", error_description="{code}"'
             )
+
+
+class ErrorDetail(BaseModel):
+    """OpenAI's error object."""
+
+    message: str
+    type: str
+    param: str | None
+    code: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``{"error": {...}}``."""
+
+    error: ErrorDetail
+
+
+_MEANINGS = {
+    400: "Invalid request (the field is named in param).",
+    401: "Missing or invalid bearer token.",
+    403: "The token lacks the scope this endpoint needs.",
+    404: "Unknown model, or no such request for this tenant.",
+    413: "Request body too large.",
+    415: "Content-Type is not application/json.",
+    429: "Quota or rate limit exceeded; see Retry-After.",
+    503: "Overloaded or a dependency is unavailable; see Retry-After.",
+    504: "The deadline passed; the result stays retrievable at GET /v1/requests/{id}.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries of the errors a route may answer."""
+    return {s: {"model": ErrorBody, "description": _MEANINGS[s]} for s in statuses}
 
 
 def error_response(error: ApiError) -> Response:

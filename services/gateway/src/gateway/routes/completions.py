@@ -8,13 +8,18 @@ from fastapi.responses import Response
 from gateway.answers import answer, check_request
 from gateway.auth import require_scope
 from gateway.dependencies import Caller, IdempotencyKey, Runtime, Traceparent
+from gateway.errors import error_responses
 from gateway.openai_models import CompletionRequest
 from gateway.scopes import CHAT
 
 router = APIRouter(tags=["completions"])
 
 
-@router.post("/v1/completions", response_model=None)
+@router.post(
+    "/v1/completions",
+    response_model=None,
+    responses=error_responses(400, 401, 403, 404, 413, 415, 429, 503, 504),
+)
 async def create_completion(
     body: CompletionRequest,
     caller: Caller,

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from gateway.answers import check_request
 from gateway.auth import require_scope
 from gateway.dependencies import Caller, IdempotencyKey, Runtime, Traceparent
-from gateway.errors import ApiError
+from gateway.errors import ApiError, error_responses
 from gateway.openai_models import AsyncRequest
 from gateway.results import body_for
 from gateway.scopes import CHAT
@@ -35,7 +35,12 @@ class RequestStatus(BaseModel):
     error: dict[str, Any] | None = None
 
 
-@router.post("/v1/requests", status_code=202, response_model=RequestStatus)
+@router.post(
+    "/v1/requests",
+    status_code=202,
+    response_model=RequestStatus,
+    responses=error_responses(400, 401, 403, 404, 413, 415, 429, 503),
+)
 async def submit_request(
     request: Annotated[AsyncRequest, Body()],
     caller: Caller,
@@ -67,7 +72,7 @@ async def submit_request(
 @router.get(
     "/v1/requests/{request_id}",
     response_model=RequestStatus,
-    responses={404: {"description": "No such request for this tenant."}},
+    responses=error_responses(400, 401, 403, 404, 503),
 )
 async def get_request(
     request_id: Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")],
