@@ -1,0 +1,167 @@
+"""Gateway benchmark: added latency and sustained rate of the whole platform path.
+
+Three systems answer the same text completion, each measured alone at several offered
+loads (open loop), in the same run, against the same TGI simulator:
+
+- ``direct``: the caller calls the simulator itself (the baseline);
+- ``hop``: a minimal FastAPI + aiohttp forwarding hop (the floor of any Python proxy;
+  LiteLLM's proxy, the intended peer, is not in this machine's package index);
+- ``gateway``: the platform path — gateway (JWT, Redis quotas, idempotency, reply
+  partition) -> Kafka -> inference -> Kafka -> guardrails -> Kafka -> gateway, with audit
+  and drift consuming alongside.
+
+"Added" latency is a system's percentile minus the direct call's at the same load.
+A py-spy profile of the gateway process under load says where its time goes.
+
+``python -m bench gateway`` or ``python -m bench.gateway --rates 50,100,200 --duration 5``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+
+from bench._load import StepResult, run_step
+from bench._profile import install_py_spy, start_recording, summarise
+from llmops.dev_tokens import mint_token
+from llmops.localstack.components import HOST, StackConfig
+from llmops.localstack.ports import StackPorts, free_port
+from llmops.localstack.stack import LocalStack
+
+BENCH_DIR = Path(".bench") / "gateway"
+BODY = {
+    "model": "llama-3.1-8b",
+    "prompt": "Summarise the refund policy in one line",
+    "max_tokens": 4,
+    "seed": 7,
+}
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Command-line options (defaults keep a run to a couple of minutes)."""
+    parser = argparse.ArgumentParser(prog="bench gateway", description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="25,100,200,300", help="offered loads, requests/s")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per step")
+    parser.add_argument(
+        "--decode-ms", type=float, default=5.0, help="simulated ms per output token (4 tokens)"
+    )
+    parser.add_argument(
+        "--profile-rate", type=float, default=150.0, help="load during the profile; 0 skips it"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmark; non-zero if a system failed to start."""
+    args = parse(argv)
+    shutil.rmtree(BENCH_DIR / "stack", ignore_errors=True)
+    simulator = (
+        "--prefill-ms-per-token",
+        "0",
+        "--decode-ms-per-token",
+        str(args.decode_ms),
+        "--eos-probability",
+        "0",
+    )
+    config = StackConfig(run_dir=BENCH_DIR / "stack", ports=StackPorts.free(), simulator_args=simulator)
+    stack = LocalStack(config)
+    started = stack.up()
+    hop_port = free_port()
+    hop = subprocess.Popen(
+        [sys.executable, "-m", "bench._forwarding_hop", f"http://{HOST}:{config.ports.tgi}", str(hop_port)]
+    )
+    try:
+        _wait_http(f"http://{HOST}:{hop_port}/openapi.json")
+        gateway_pid = next(s.pid for s in started if s.name == "gateway")
+        return asyncio.run(_measure(args, config, hop_port, gateway_pid))
+    finally:
+        hop.terminate()
+        hop.wait(timeout=15)
+        stack.down()
+
+
+async def _measure(args: argparse.Namespace, config: StackConfig, hop_port: int, gateway_pid: int) -> int:
+    systems = {
+        "direct": (f"http://{HOST}:{config.ports.tgi}/v1/completions", {}),
+        "hop": (f"http://{HOST}:{hop_port}/v1/completions", {}),
+        "gateway": (
+            f"http://{HOST}:{config.ports.gateway}/v1/completions",
+            {"Authorization": f"Bearer {mint_token('bench', ttl_s=3600)}"},
+        ),
+    }
+    connector = aiohttp.TCPConnector(limit=2000)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        for name, (url, headers) in systems.items():  # warm up connections, JIT-free but cache-warm
+            await run_step(session, name, url, BODY, headers, 20, 2)
+        print(
+            f"model: simulator, 4 output tokens at {args.decode_ms:g} ms each; {args.duration:g} s per step"
+        )
+        print(_header())
+        for rate in (float(r) for r in args.rates.split(",")):
+            steps = {
+                n: await run_step(session, n, u, BODY, h, rate, args.duration)
+                for n, (u, h) in systems.items()
+            }
+            for step in steps.values():
+                print(_row(step, steps["direct"]), flush=True)
+        if args.profile_rate > 0:
+            await _profile(session, systems["gateway"], args.profile_rate, gateway_pid)
+    return 0
+
+
+async def _profile(
+    session: aiohttp.ClientSession, system: tuple[str, dict[str, str]], rate: float, pid: int
+) -> None:
+    py_spy = install_py_spy(BENCH_DIR)
+    if py_spy is None:
+        print("profile skipped: py-spy could not be installed in .bench/gateway/venv")
+        return
+    output = BENCH_DIR / "gateway-profile.txt"
+    duration = 6
+    recorder = start_recording(py_spy, pid, duration, output)
+    step = await run_step(session, "gateway", system[0], BODY, system[1], rate, duration)
+    _, errors = await asyncio.to_thread(recorder.communicate)
+    print(f"\nprofile of the gateway process at {rate:g} req/s offered ({step.achieved_rps:.0f} achieved):")
+    if recorder.returncode != 0 or not output.exists():
+        print(f"py-spy failed: {errors.decode(errors='replace').strip()[-500:]}")
+        return
+    print(summarise(output))
+    print(f"(collapsed stacks in {output})")
+
+
+def _header() -> str:
+    return (
+        f"{'system':<8} {'offered':>8} {'achieved':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'+p50 ms':>8} {'+p99 ms':>8}  errors"
+    )
+
+
+def _row(step: StepResult, direct: StepResult) -> str:
+    p50, p99 = step.percentile(50), step.percentile(99)
+    added50, added99 = p50 - direct.percentile(50), p99 - direct.percentile(99)
+    return (
+        f"{step.system:<8} {step.offered_rps:>8.0f} {step.achieved_rps:>9.1f} {p50:>8.1f} {p99:>8.1f} "
+        f"{added50:>8.1f} {added99:>8.1f}  {step.errors or '-'}"
+    )
+
+
+def _wait_http(url: str) -> None:
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
