@@ -80,15 +80,15 @@ def main(argv: list[str]) -> int:
     )
     try:
         _wait_http(f"http://{HOST}:{hop_port}/openapi.json")
-        gateway_pid = next(s.pid for s in started if s.name == "gateway")
-        return asyncio.run(_measure(args, config, hop_port, gateway_pid))
+        pids = {"hop": hop.pid, "gateway": next(s.pid for s in started if s.name == "gateway")}
+        return asyncio.run(_measure(args, config, hop_port, pids))
     finally:
         hop.terminate()
         hop.wait(timeout=15)
         stack.down()
 
 
-async def _measure(args: argparse.Namespace, config: StackConfig, hop_port: int, gateway_pid: int) -> int:
+async def _measure(args: argparse.Namespace, config: StackConfig, hop_port: int, pids: dict[str, int]) -> int:
     systems = {
         "direct": (f"http://{HOST}:{config.ports.tgi}/v1/completions", {}),
         "hop": (f"http://{HOST}:{hop_port}/v1/completions", {}),
@@ -99,22 +99,39 @@ async def _measure(args: argparse.Namespace, config: StackConfig, hop_port: int,
     }
     connector = aiohttp.TCPConnector(limit=2000)
     async with aiohttp.ClientSession(connector=connector) as session:
-        for name, (url, headers) in systems.items():  # warm up connections, JIT-free but cache-warm
+        for name, (url, headers) in systems.items():  # warm up connections and caches
             await run_step(session, name, url, BODY, headers, 20, 2)
+        idle = {name: await _idle_cpu_share(pid) for name, pid in pids.items()}
         print(
             f"model: simulator, 4 output tokens at {args.decode_ms:g} ms each; {args.duration:g} s per step"
         )
+        print("idle CPU (share of one core): " + ", ".join(f"{n} {100 * v:.0f}%" for n, v in idle.items()))
         print(_header())
         for rate in (float(r) for r in args.rates.split(",")):
-            steps = {
-                n: await run_step(session, n, u, BODY, h, rate, args.duration)
-                for n, (u, h) in systems.items()
-            }
-            for step in steps.values():
-                print(_row(step, steps["direct"]), flush=True)
+            await _load_step(session, systems, pids, rate, args.duration)
         if args.profile_rate > 0:
-            await _profile(session, systems["gateway"], args.profile_rate, gateway_pid)
+            await _profile(session, systems["gateway"], args.profile_rate, pids["gateway"])
     return 0
+
+
+async def _load_step(
+    session: aiohttp.ClientSession,
+    systems: dict[str, tuple[str, dict[str, str]]],
+    pids: dict[str, int],
+    rate: float,
+    duration_s: float,
+) -> None:
+    """Each system alone at ``rate``; prints latency, added latency and the process's CPU share.
+
+    CPU is not divided per request: the local Kafka stand-in answers empty fetches at once,
+    so an idle consumer spins, and under load that spin turns into real work.
+    """
+    steps: dict[str, StepResult] = {}
+    for name, (url, headers) in systems.items():
+        before = _cpu_seconds(pids[name]) if name in pids else 0.0
+        steps[name] = step = await run_step(session, name, url, BODY, headers, rate, duration_s)
+        cpu = (_cpu_seconds(pids[name]) - before) / step.duration_s if name in pids else None
+        print(_row(step, steps["direct"], cpu), flush=True)
 
 
 async def _profile(
@@ -137,19 +154,33 @@ async def _profile(
     print(f"(collapsed stacks in {output})")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100.0
+
+
+async def _idle_cpu_share(pid: int, seconds: float = 2.0) -> float:
+    """CPU a process burns without traffic (the local Kafka stand-in answers empty fetches at once)."""
+    before = _cpu_seconds(pid)
+    await asyncio.sleep(seconds)
+    return (_cpu_seconds(pid) - before) / seconds
+
+
 def _header() -> str:
     return (
         f"{'system':<8} {'offered':>8} {'achieved':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'+p50 ms':>8} {'+p99 ms':>8}  errors"
+        f"{'+p50 ms':>8} {'+p99 ms':>8} {'CPU %':>6}  errors"
     )
 
 
-def _row(step: StepResult, direct: StepResult) -> str:
+def _row(step: StepResult, direct: StepResult, cpu_share: float | None) -> str:
     p50, p99 = step.percentile(50), step.percentile(99)
     added50, added99 = p50 - direct.percentile(50), p99 - direct.percentile(99)
+    cpu = f"{100 * cpu_share:>6.0f}" if cpu_share is not None else f"{'-':>6}"
     return (
         f"{step.system:<8} {step.offered_rps:>8.0f} {step.achieved_rps:>9.1f} {p50:>8.1f} {p99:>8.1f} "
-        f"{added50:>8.1f} {added99:>8.1f}  {step.errors or '-'}"
+        f"{added50:>8.1f} {added99:>8.1f} {cpu}  {step.errors or '-'}"
     )
 
 
