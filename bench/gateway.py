@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
@@ -129,9 +130,13 @@ async def _load_step(
     steps: dict[str, StepResult] = {}
     for name, (url, headers) in systems.items():
         before = _cpu_seconds(pids[name]) if name in pids else 0.0
+        sums_before = await _gateway_sums(session, url) if name == "gateway" else {}
         steps[name] = step = await run_step(session, name, url, BODY, headers, rate, duration_s)
         cpu = (_cpu_seconds(pids[name]) - before) / step.duration_s if name in pids else None
         print(_row(step, steps["direct"], cpu), flush=True)
+        if name == "gateway":
+            own = _own_ms(sums_before, await _gateway_sums(session, url))
+            print(f"{'':8} gateway's own share of the mean latency: {own}")
 
 
 async def _profile(
@@ -152,6 +157,34 @@ async def _profile(
         return
     print(summarise(output))
     print(f"(collapsed stacks in {output})")
+
+
+_SERIES = {
+    "request": ("llmops_gateway_request_duration_seconds", '{route="/v1/completions"}'),
+    "pipeline": ("llmops_gateway_pipeline_duration_seconds", ""),
+}
+
+
+async def _gateway_sums(session: aiohttp.ClientSession, url: str) -> dict[str, float]:
+    """Sums and counts of the gateway's request and pipeline histograms (from its ``/metrics``)."""
+    async with session.get(url.replace("/v1/completions", "/metrics")) as answer:
+        text = await answer.text()
+    sums: dict[str, float] = {}
+    for key, (name, labels) in _SERIES.items():
+        for part in ("sum", "count"):
+            match = re.search(rf"^{name}_{part}{re.escape(labels)} (\S+)$", text, re.M)
+            sums[f"{key}_{part}"] = float(match.group(1)) if match else 0.0
+    return sums
+
+
+def _own_ms(before: dict[str, float], after: dict[str, float]) -> str:
+    """Mean request latency minus mean pipeline latency (produce to reply): what the gateway adds."""
+    delta = {k: after[k] - before.get(k, 0.0) for k in after}
+    if not delta["request_count"] or not delta["pipeline_count"]:
+        return "n/a"
+    request = 1000 * delta["request_sum"] / delta["request_count"]
+    pipeline = 1000 * delta["pipeline_sum"] / delta["pipeline_count"]
+    return f"{request - pipeline:.1f} ms (request {request:.1f} ms, Kafka+inference+guardrails {pipeline:.1f} ms)"
 
 
 def _cpu_seconds(pid: int) -> float:

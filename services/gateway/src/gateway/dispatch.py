@@ -9,13 +9,14 @@ settles it (the inference may still be running).
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from gateway.auth import Principal
 from gateway.errors import ApiError
 from gateway.ledger import TenantLedger
-from gateway.metric_defs import FALLBACK_ROUTED
+from gateway.metric_defs import FALLBACK_ROUTED, PIPELINE_LATENCY
 from gateway.pending import PendingReplies
 from gateway.policy import TenantPolicy
 from gateway.request_builder import OpenAiRequest, max_tokens_of, request_event, request_kind
@@ -68,9 +69,12 @@ class Dispatcher:
             original = await self._admit(event, body)
             if original:
                 return await self._stored_result(caller.tenant, original)
+            produced = time.perf_counter()
             await self._produce(event)
             try:
-                return guarded_result(await asyncio.wait_for(waiting, self.settings.request_timeout_s))
+                response = await asyncio.wait_for(waiting, self.settings.request_timeout_s)
+                PIPELINE_LATENCY.observe(time.perf_counter() - produced)
+                return guarded_result(response)
             except TimeoutError:
                 return await self._stored_result(caller.tenant, request_id, wait_s=0.0)
         finally:

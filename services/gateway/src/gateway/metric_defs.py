@@ -51,3 +51,10 @@ REPLY_PARTITION = Gauge(
     "llmops_gateway_reply_partition", "Reply partition this replica holds the lease of (-1: none)."
 )
 """``llmops_gateway_reply_partition``."""
+
+PIPELINE_LATENCY = Histogram(
+    "llmops_gateway_pipeline_duration_seconds",
+    "From producing a request to its guarded response arriving (Kafka, inference, guardrails).",
+    buckets=LATENCY_BUCKETS,
+)
+"""``llmops_gateway_pipeline_duration_seconds``: request latency minus this is the gateway's own share."""
