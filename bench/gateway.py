@@ -184,7 +184,7 @@ def _own_ms(before: dict[str, float], after: dict[str, float]) -> str:
         return "n/a"
     request = 1000 * delta["request_sum"] / delta["request_count"]
     pipeline = 1000 * delta["pipeline_sum"] / delta["pipeline_count"]
-    return f"{request - pipeline:.1f} ms (request {request:.1f} ms, Kafka+inference+guardrails {pipeline:.1f} ms)"
+    return f"{request - pipeline:.1f} ms (request {request:.1f} ms, pipeline {pipeline:.1f} ms)"
 
 
 def _cpu_seconds(pid: int) -> float:
