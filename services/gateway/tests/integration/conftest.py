@@ -26,8 +26,10 @@ class Replica:
     process: subprocess.Popen[bytes]
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    for _ in range(300):
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, within_s: float = 120.0) -> None:
+    """Wait for ``/readyz``; generous, as a loaded shared machine can take long to start Python."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gateway replica exited: {log.read_text()[-2000:]}")
         with contextlib.suppress(OSError), urllib.request.urlopen(f"{url}/readyz", timeout=1) as answer:
