@@ -186,3 +186,13 @@ async def test_unreachable_redis_is_503() -> None:
     with pytest.raises(ApiError) as refused:
         await admit(book, TenantPolicy())
     assert refused.value.status == 503
+
+
+async def test_idempotency_key_reused_with_another_request_is_422(redis: aioredis.Redis) -> None:
+    book = ledger(redis)
+    await book.admit(TENANT, "r1", "chat", 10, now_ms(), TenantPolicy(), "order-42", "fingerprint-a")
+    same = await book.admit(TENANT, "r2", "chat", 10, now_ms(), TenantPolicy(), "order-42", "fingerprint-a")
+    with pytest.raises(ApiError) as refused:
+        await book.admit(TENANT, "r3", "chat", 10, now_ms(), TenantPolicy(), "order-42", "fingerprint-b")
+    assert (same.request_id, same.duplicate) == ("r1", True)
+    assert (refused.value.status, refused.value.code) == (422, "idempotency_key_reused")

@@ -9,6 +9,7 @@ settles it (the inference may still be running).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -109,6 +110,7 @@ class Dispatcher:
             event["created_at"],
             self.policy(event["tenant"]),
             event["idempotency_key"],
+            _fingerprint(body),
         )
         if admission.duplicate:
             return admission.request_id
@@ -156,6 +158,12 @@ class Dispatcher:
             if loop.time() >= deadline:
                 raise _deadline_exceeded(request_id, self.settings.request_timeout_s)
             await asyncio.sleep(_POLL_S)
+
+
+def _fingerprint(body: OpenAiRequest) -> str:
+    """What the request asks for, hashed: a reused ``Idempotency-Key`` must come with the same request."""
+    canonical = f"{request_kind(body)}:{body.model_dump_json()}".encode()
+    return hashlib.sha256(canonical).hexdigest()[:32]
 
 
 def _continued(traceparent: str | None) -> str:

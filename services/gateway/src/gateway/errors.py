@@ -72,6 +72,7 @@ _MEANINGS = {
     404: "Unknown model, or no such request for this tenant.",
     413: "Request body too large.",
     415: "Content-Type is not application/json.",
+    422: "Idempotency-Key already used with a different request.",
     429: "Quota or rate limit exceeded; see Retry-After.",
     503: "Overloaded or a dependency is unavailable; see Retry-After.",
     504: "The deadline passed; the result stays retrievable at GET /v1/requests/{id}.",

@@ -84,8 +84,13 @@ class TenantLedger:
         created_ms: int,
         policy: TenantPolicy,
         idempotency_key: str | None,
+        fingerprint: str = "-",
     ) -> Admission:
-        """Admit a request or raise 429 (``Retry-After`` set); 503 when Redis is unreachable."""
+        """Admit a request or raise 429 (``Retry-After`` set); 503 when Redis is unreachable.
+
+        ``fingerprint`` identifies the request's content: an ``Idempotency-Key`` reused with a
+        different request is refused (422) rather than answered with another request's result.
+        """
         day = keys.day_of(created_ms)
         script_keys = [
             keys.idempotency(tenant, idempotency_key or "-"),
@@ -108,13 +113,23 @@ class TenantLedger:
             self.idempotency_ttl_s,
             kind,
             DAY_TTL_S,
+            fingerprint,
         ]
         outcome = await self._run(ADMIT, script_keys, args)
         verdict = _text(outcome[0])
         if verdict == "dup":
-            return Admission(_text(outcome[1]), duplicate=True)
+            original, _, original_fingerprint = _text(outcome[1]).partition(" ")
+            if original_fingerprint != fingerprint:
+                raise ApiError(
+                    422,
+                    "Idempotency-Key was already used with a different request",
+                    "invalid_request_error",
+                    "idempotency_key_reused",
+                    "Idempotency-Key",
+                )
+            return Admission(original, duplicate=True)
         if verdict in ("quota", "rate"):
-            raise _over_limit(verdict, _text(outcome[1]), int(outcome[2]))
+            raise _over_limit(verdict, _text(outcome[1]), int(outcome[2]), tenant)
         reason = _text(outcome[2]) or None
         return Admission(request_id, fallback_reason=reason if int(outcome[1]) else None)
 
@@ -187,8 +202,8 @@ def _settle_keys(item: Settlement) -> list[str]:
     ]
 
 
-def _over_limit(verdict: str, what: str, retry_after_ms: int) -> ApiError:
-    LIMIT_REJECTIONS.labels(what).inc()
+def _over_limit(verdict: str, what: str, retry_after_ms: int, tenant: str) -> ApiError:
+    LIMIT_REJECTIONS.labels(what, tenant).inc()
     retry_after_s = max(1, math.ceil(retry_after_ms / 1000))
     kind = "quota" if verdict == "quota" else "rate limit"
     code = "insufficient_quota" if verdict == "quota" else "rate_limit_exceeded"

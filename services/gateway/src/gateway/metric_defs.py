@@ -35,8 +35,8 @@ REPLIES_UNMATCHED = Counter(
 
 LIMIT_REJECTIONS = Counter(
     "llmops_gateway_limit_rejections",
-    "Requests refused by a quota or rate limit, by limit.",
-    ["limit"],
+    "Requests refused by a quota or rate limit, by limit and tenant.",
+    ["limit", "tenant"],
 )
 """``llmops_gateway_limit_rejections_total``: limit is requests_per_day, tokens_per_minute, ..."""
 

@@ -239,3 +239,17 @@ async def test_token_limits_are_400_naming_the_field(
     assert answer.status_code == 400, answer.text
     assert (answer.json()["error"]["param"], answer.json()["error"]["code"]) == (param, code)
     assert producer.sent == []
+
+
+async def test_idempotency_key_with_a_different_body_is_422_and_runs_nothing(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer
+) -> None:
+    headers = {**auth, "Idempotency-Key": "order-4712"}
+    await client.post("/v1/chat/completions", json=CHAT, headers=headers)
+    other = {**CHAT, "messages": [{"role": "user", "content": "Something else"}]}
+
+    reused = await client.post("/v1/chat/completions", json=other, headers=headers)
+
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert len(producer.sent) == 1

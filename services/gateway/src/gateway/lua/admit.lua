@@ -3,8 +3,8 @@
 --       4 requests-per-minute bucket, 5 tokens-per-minute bucket, 6 request record
 -- ARGV: 1 request id, 2 reserved tokens, 3 requests/day, 4 tokens/day, 5 requests/min, 6 tokens/min,
 --       7 over-limit policy ('reject' | 'fallback'), 8 record ttl s, 9 idempotency key ('' = none),
---       10 idempotency ttl s, 11 request kind, 12 day ttl s
--- Returns {'dup', request_id} | {'quota', what, retry_after_ms} | {'rate', what, retry_after_ms}
+--       10 idempotency ttl s, 11 request kind, 12 day ttl s, 13 request fingerprint
+-- Returns {'dup', 'request_id fingerprint'} | {'quota', what, retry_after_ms} | {'rate', what, retry_after_ms}
 --       | {'ok', fallback 0/1, reason}
 -- A limit of 0 means unlimited. Rate limits are token buckets (capacity = the per-minute limit,
 -- refilled continuously) on Redis' own clock, so replicas with skewed clocks agree.
@@ -59,5 +59,5 @@ redis.call('EXPIRE', KEYS[3], tonumber(ARGV[12]))
 redis.call('HSET', KEYS[6], 'state', 'pending', 'reserved', reserve, 'charged_tpm', fallback == 1 and 0 or reserve,
            'kind', ARGV[11], 'created', now)
 redis.call('EXPIRE', KEYS[6], tonumber(ARGV[8]))
-if ARGV[9] ~= '' then redis.call('SET', KEYS[1], ARGV[1], 'EX', tonumber(ARGV[10])) end
+if ARGV[9] ~= '' then redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[13], 'EX', tonumber(ARGV[10])) end
 return {'ok', fallback, reason}

@@ -23,7 +23,7 @@ router = APIRouter(tags=["chat"])
 @router.post(
     "/v1/chat/completions",
     response_model=None,
-    responses=error_responses(400, 401, 403, 404, 413, 415, 429, 503, 504),
+    responses=error_responses(400, 401, 403, 404, 413, 415, 422, 429, 503, 504),
 )
 async def create_chat_completion(
     body: ChatCompletionRequest,

@@ -39,7 +39,7 @@ class RequestStatus(BaseModel):
     "/v1/requests",
     status_code=202,
     response_model=RequestStatus,
-    responses=error_responses(400, 401, 403, 404, 413, 415, 429, 503),
+    responses=error_responses(400, 401, 403, 404, 413, 415, 422, 429, 503),
 )
 async def submit_request(
     request: Annotated[AsyncRequest, Body()],
