@@ -17,6 +17,7 @@ from gateway.jwks import JwksCache
 from gateway.ledger import TenantLedger
 from gateway.middleware import GatewayMiddleware
 from gateway.pending import PendingReplies
+from gateway.reply_checkpoint import ReplyCheckpoint
 from gateway.reply_delivery import ReplyDelivery
 from gateway.reply_lease import ReplyPartitionLease
 from gateway.reply_listener import ReplyListener
@@ -96,6 +97,7 @@ async def start_runtime(settings: GatewaySettings, stack: AsyncExitStack) -> Gat
         codec,
         dead_letters,
         ReplyDelivery(ledger, pending),
+        ReplyCheckpoint(redis, settings.reply_topic, partition),
     )
     await listener.start()
     stack.push_async_callback(listener.stop)

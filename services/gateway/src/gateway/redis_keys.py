@@ -44,3 +44,8 @@ def reply_lease(topic: str, partition: int) -> str:
 def day_of(epoch_ms: int) -> int:
     """UTC day number of a timestamp."""
     return epoch_ms // DAY_MS
+
+
+def reply_offset(topic: str, partition: int) -> str:
+    """Next offset to read on a reply partition (everything before it is settled)."""
+    return f"{PREFIX}:reply-offset:{topic}:{partition}"

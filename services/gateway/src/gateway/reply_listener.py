@@ -14,6 +14,7 @@ import logging
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
+from gateway.reply_checkpoint import ReplyCheckpoint
 from gateway.reply_delivery import ReplyDelivery
 from llmops import topics
 from llmops.codec import AvroCodec
@@ -34,6 +35,7 @@ class ReplyListener:
         codec: Decodes responses.
         dead_letters: Where undecodable replies go.
         delivery: Settles responses and wakes their callers.
+        checkpoint: Where reading resumes after a restart or a takeover.
     """
 
     def __init__(
@@ -44,11 +46,13 @@ class ReplyListener:
         codec: AvroCodec,
         dead_letters: DeadLetterQueue,
         delivery: ReplyDelivery,
+        checkpoint: ReplyCheckpoint,
     ) -> None:
         self.partition = TopicPartition(topic, partition)
         self.codec = codec
         self.dead_letters = dead_letters
         self.delivery = delivery
+        self.checkpoint = checkpoint
         self.bootstrap = bootstrap
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
@@ -60,15 +64,20 @@ class ReplyListener:
         self.assigned = False
 
     async def start(self) -> None:
-        """Connect, take the partition at its end, and start reading in the background."""
+        """Connect, take the partition at its checkpoint (else its end), and read in the background."""
+        resume_at = await self.checkpoint.load()
         try:
             await self._consumer.start()
             self._consumer.assign([self.partition])
-            await self._consumer.seek_to_end(self.partition)
-            await self._consumer.position(self.partition)
+            if resume_at is None:
+                await self._consumer.seek_to_end(self.partition)
+            else:
+                self._consumer.seek(self.partition, resume_at)
+            position = await self._consumer.position(self.partition)
         except KafkaError as exc:
             await self._consumer.stop()
             raise DependencyUnavailable("kafka", self.bootstrap, str(exc)) from exc
+        await self.checkpoint.save(position)
         self.assigned = True
         self._task = asyncio.create_task(self._run(), name="reply-listener")
 
@@ -83,12 +92,12 @@ class ReplyListener:
     async def _run(self) -> None:
         while True:
             batches = await self._consumer.getmany(timeout_ms=1000, max_records=500)
-            responses = [
-                r for records in batches.values() for r in [await self._decode(x) for x in records] if r
-            ]
-            if not responses:
+            records = [record for batch in batches.values() for record in batch]
+            if not records:
                 continue
-            await self.delivery.deliver(responses)
+            decoded = [await self._decode(record) for record in records]
+            await self.delivery.deliver([response for response in decoded if response is not None])
+            await self.checkpoint.save(records[-1].offset + 1)
 
     async def _decode(self, record: ConsumerRecord) -> LlmResponse | None:
         raw = RawEvent(

@@ -1,6 +1,7 @@
 """Request-reply at scale: two gateway processes serve at once, each on its own leased reply
 partition, and every caller gets its own answer; past the deadline a caller gets 504 with
-the request id and the result stays retrievable.
+the request id and the result stays retrievable; a replica taking over a partition settles
+what arrived there while nobody read it.
 
 "Its own answer" is checked against the model itself: the TGI simulator's text is a pure
 function of (prompt, seed), so each caller's text must equal what the simulator generates
@@ -11,15 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import pytest
+import redis.asyncio as aioredis
+from aiokafka import AIOKafkaProducer
 from services.gateway.tests.integration.conftest import Replica
 
+from gateway.ledger import TenantLedger
+from gateway.policy import TenantPolicy
+from llmops import topics
+from llmops.codec import AvroCodec
 from llmops.dev_tokens import mint_token
+from llmops.events import LlmResponse
 from llmops.localstack.components import HOST, StackConfig
 
 pytestmark = pytest.mark.integration
@@ -96,3 +105,40 @@ async def test_deadline_is_504_with_the_request_id_and_the_result_stays_retrieva
             await asyncio.sleep(0.1)
     assert status["status"] == "completed"
     assert status["response"]["llmops"]["request_id"] == request_id
+
+
+async def test_a_replica_taking_over_a_partition_settles_what_arrived_while_nobody_read_it(
+    local_stack: StackConfig, start_replica: Callable[..., Replica], codec: AvroCodec, response: LlmResponse
+) -> None:
+    first = start_replica(reply_partition="5")
+    first.process.terminate()
+    first.process.wait(timeout=30)
+    # While partition 5 has no reader: a request is admitted and its response is produced there.
+    redis = aioredis.from_url(f"redis://{HOST}:{local_stack.ports.redis}/0")
+    request_id, created = str(uuid.uuid4()), int(time.time() * 1000)
+    try:
+        ledger = TenantLedger(redis, 600, 600)
+        await ledger.admit("acme", request_id, "chat", 64, created, TenantPolicy(), None)
+    finally:
+        await redis.aclose()
+    orphan = {**response, "request_id": request_id, "tenant": "acme", "request_created_at": created}
+    producer = AIOKafkaProducer(bootstrap_servers=f"{HOST}:{local_stack.ports.kafka}", acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topics.RESPONSES.name, codec.encode("response", orphan), key=request_id.encode(), partition=5
+        )
+    finally:
+        await producer.stop()
+
+    second = start_replica(reply_partition="5")
+    status: dict[str, Any] = {}
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):
+            async with session.get(f"{second.url}/v1/requests/{request_id}", headers=AUTH) as answer:
+                status = await answer.json()
+            if status["status"] != "pending":
+                break
+            await asyncio.sleep(0.1)
+    assert status["status"] == "completed"
+    assert status["response"]["choices"][0]["message"]["content"] == response["text"]
