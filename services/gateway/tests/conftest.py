@@ -1,11 +1,19 @@
-"""Fixtures of the gateway tests: a guarded response and an authenticated caller."""
+"""Fixtures of the gateway tests: a guarded response, an authenticated caller, a real Redis."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+
 import pytest
+import redis.asyncio as aioredis
 
 from gateway.auth import Principal
 from llmops.events import Finding, LlmResponse, ModelLineage, TokenUsage
+from llmops.localstack.ports import free_port
 
 T0 = 1_763_337_600_000
 
@@ -58,3 +66,52 @@ def response() -> LlmResponse:
         "completion_created_at": T0 + 840,
         "created_at": T0 + 843,
     }
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real ``redis-server`` on a free port (no persistence), for the whole session."""
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_for_port(port: int) -> None:
+    for _ in range(200):
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"redis-server did not listen on {port}")
+
+
+@pytest.fixture
+async def redis(redis_server: str) -> AsyncIterator[aioredis.Redis]:
+    """A client of the session's Redis, emptied before each test."""
+    client = aioredis.from_url(redis_server)
+    await client.flushdb()
+    try:
+        yield client
+    finally:
+        await client.aclose()

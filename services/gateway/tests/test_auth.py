@@ -1,4 +1,5 @@
-"""TokenVerifier: only well-formed HS256 tokens of this issuer and audience get through.
+"""TokenVerifier, the HS256 half of the auth matrix: only well-formed tokens of this issuer
+and audience get through (the JWKS half is in ``test_auth_jwks.py``).
 
 Every rejection is a 401 with a ``WWW-Authenticate: Bearer`` challenge, whatever went wrong.
 """
@@ -18,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from gateway.auth import Principal, TokenVerifier
+from gateway.auth import Principal, TokenVerifier, require_scope
 from gateway.errors import ApiError
 
 SECRET = "test-secret-for-the-gateway-unit-tests-0123456789"
@@ -82,7 +83,7 @@ def bearer(token: str) -> str:
 
 @pytest.fixture
 def verifier() -> TokenVerifier:
-    return TokenVerifier(SECRET, ISSUER, AUDIENCE)
+    return TokenVerifier(ISSUER, AUDIENCE, secret=SECRET)
 
 
 # Tokens are built when a test runs, not at collection, so their times are current.
@@ -101,16 +102,22 @@ INVALID_TOKENS: list[tuple[str, Callable[[], str], str]] = [
     ("wrong-issuer", lambda: hs256(claims(iss="https://evil.example")), "Invalid issuer"),
     ("bad-signature", lambda: hs256(claims(), secret=OTHER_SECRET), "Signature verification failed"),
     ("tampered-payload", lambda: _tamper(hs256(claims())), "Signature verification failed"),
-    ("alg-none", lambda: unsigned(claims()), "alg value is not allowed"),
-    ("rs256", lambda: jwt.encode(claims(), RSA_KEY, algorithm="RS256"), "alg value is not allowed"),
+    ("alg-none", lambda: unsigned(claims()), "'none' is not accepted"),
+    (
+        "rs256-without-jwks",
+        lambda: jwt.encode(claims(), RSA_KEY, algorithm="RS256"),
+        "'RS256' is not accepted",
+    ),
+    ("hs512", lambda: jwt.encode(claims(), SECRET, algorithm="HS512"), "'HS512' is not accepted"),
     ("hs256-keyed-with-public-key", lambda: hmac_with_public_key(claims()), "Signature verification failed"),
     ("missing-tenant", lambda: hs256(claims(tenant=None)), 'missing the "tenant" claim'),
     ("missing-subject", lambda: hs256(claims(sub=None)), 'missing the "sub" claim'),
     ("missing-exp", lambda: hs256(claims(exp=None)), 'missing the "exp" claim'),
     ("missing-iss", lambda: hs256(claims(iss=None)), 'missing the "iss" claim'),
     ("missing-aud", lambda: hs256(claims(aud=None)), 'missing the "aud" claim'),
-    ("garbage", lambda: "not.a.jwt", "invalid token"),
-    ("empty", lambda: "", "invalid token"),
+    ("garbage", lambda: "not.a.jwt", "malformed token"),
+    ("empty", lambda: "", "malformed token"),
+    ("empty-tenant", lambda: hs256(claims(tenant="")), "non-empty"),
 ]
 
 MISSING_BEARER: list[tuple[str, Callable[[], str | None]]] = [
@@ -130,39 +137,59 @@ def _tamper(token: str) -> str:
 
 
 @pytest.mark.parametrize(("name", "authorization"), ACCEPTED, ids=[a[0] for a in ACCEPTED])
-def test_valid_token_yields_its_principal(
+async def test_valid_token_yields_its_principal(
     verifier: TokenVerifier, name: str, authorization: Callable[[], str]
 ) -> None:
-    assert verifier.verify(authorization()) == Principal(
+    assert await verifier.verify(authorization()) == Principal(
         tenant="acme", subject="user-17", scopes=frozenset({"chat", "models:read"})
     )
 
 
-def test_token_without_scope_has_no_scopes(verifier: TokenVerifier) -> None:
-    principal = verifier.verify(bearer(hs256(claims(scope=None))))
+async def test_token_without_scope_has_no_scopes(verifier: TokenVerifier) -> None:
+    principal = await verifier.verify(bearer(hs256(claims(scope=None))))
 
     assert principal.scopes == frozenset()
 
 
 @pytest.mark.parametrize(("name", "token", "reason"), INVALID_TOKENS, ids=[t[0] for t in INVALID_TOKENS])
-def test_invalid_token_is_401_with_a_bearer_challenge(
+async def test_invalid_token_is_401_with_a_bearer_challenge(
     verifier: TokenVerifier, name: str, token: Callable[[], str], reason: str
 ) -> None:
     with pytest.raises(ApiError) as caught:
-        verifier.verify(bearer(token()))
+        await verifier.verify(bearer(token()))
 
     _assert_unauthorized(caught.value, "invalid_token")
     assert reason in caught.value.message
 
 
 @pytest.mark.parametrize(("name", "authorization"), MISSING_BEARER, ids=[m[0] for m in MISSING_BEARER])
-def test_missing_bearer_token_is_401_with_a_bearer_challenge(
+async def test_missing_bearer_token_is_401_with_a_bearer_challenge(
     verifier: TokenVerifier, name: str, authorization: Callable[[], str | None]
 ) -> None:
     with pytest.raises(ApiError) as caught:
-        verifier.verify(authorization())
+        await verifier.verify(authorization())
 
     _assert_unauthorized(caught.value, "missing_token")
+
+
+async def test_scopes_may_come_as_an_scp_list(verifier: TokenVerifier) -> None:
+    principal = await verifier.verify(bearer(hs256(claims(scope=None, scp=["chat", "admin"]))))
+
+    assert principal.scopes == frozenset({"chat", "admin"})
+
+
+def test_missing_scope_is_403() -> None:
+    caller = Principal("acme", "user-17", frozenset({"models:read"}))
+    require_scope(caller, "models:read", "chat")
+    with pytest.raises(ApiError) as caught:
+        require_scope(caller, "chat")
+    assert (caught.value.status, caught.value.code) == (403, "insufficient_scope")
+
+
+async def test_hs256_is_refused_when_no_secret_is_configured() -> None:
+    with pytest.raises(ApiError) as caught:
+        await TokenVerifier(ISSUER, AUDIENCE).verify(bearer(hs256(claims())))
+    _assert_unauthorized(caught.value, "invalid_token")
 
 
 def _assert_unauthorized(error: ApiError, code: str) -> None:

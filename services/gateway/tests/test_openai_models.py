@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gateway.openai_models import ChatCompletionRequest, chat_completion_body
+from gateway.openai_models import ChatCompletionRequest, CompletionRequest
+from gateway.results import chat_completion_body, guarded_result, text_completion_body
 from llmops.events import LlmResponse
 
 CREATED = 1_763_337_600
@@ -29,14 +30,14 @@ USER_TURN = [{"role": "user", "content": "Hallo!"}]
 def test_finish_reason(response: LlmResponse, action: str, finish_reason: str, expected: str) -> None:
     response.update({"action": action, "finish_reason": finish_reason})
 
-    assert chat_completion_body(response, CREATED)["choices"][0]["finish_reason"] == expected
+    assert chat_completion_body(guarded_result(response), CREATED)["choices"][0]["finish_reason"] == expected
 
 
 @pytest.mark.parametrize(("input_tokens", "output_tokens"), [(0, 0), (21, 12), (4000, 96)])
 def test_usage_totals(response: LlmResponse, input_tokens: int, output_tokens: int) -> None:
     response["usage"] = {"input_tokens": input_tokens, "output_tokens": output_tokens}
 
-    assert chat_completion_body(response, CREATED)["usage"] == {
+    assert chat_completion_body(guarded_result(response), CREATED)["usage"] == {
         "prompt_tokens": input_tokens,
         "completion_tokens": output_tokens,
         "total_tokens": input_tokens + output_tokens,
@@ -44,7 +45,7 @@ def test_usage_totals(response: LlmResponse, input_tokens: int, output_tokens: i
 
 
 def test_body_is_an_openai_chat_completion(response: LlmResponse) -> None:
-    body = chat_completion_body(response, CREATED)
+    body = chat_completion_body(guarded_result(response), CREATED)
 
     assert body["id"] == f"chatcmpl-{response['request_id']}"
     assert (body["object"], body["created"], body["model"]) == ("chat.completion", CREATED, "llama-3.1-8b")
@@ -57,7 +58,41 @@ def test_body_is_an_openai_chat_completion(response: LlmResponse) -> None:
             "logprobs": None,
         }
     ]
-    assert body["llmops"] == {"action": "redact", "reason_code": None, "request_id": response["request_id"]}
+    assert body["llmops"] == {
+        "action": "redact",
+        "reason_code": None,
+        "request_id": response["request_id"],
+        "fallback": False,
+    }
+
+
+def test_text_completion_body_carries_the_same_guarded_text(response: LlmResponse) -> None:
+    body = text_completion_body(guarded_result(response), CREATED)
+
+    assert (body["id"], body["object"]) == (f"cmpl-{response['request_id']}", "text_completion")
+    assert body["choices"] == [
+        {"index": 0, "text": response["text"], "finish_reason": "length", "logprobs": None}
+    ]
+
+
+def test_stored_result_holds_no_prompt_and_no_pre_guardrail_text(response: LlmResponse) -> None:
+    result = guarded_result(response)
+
+    assert "prompt" not in str(sorted(result)) and "Contact me" not in str(result)
+    assert result["text"] == response["text"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "valid"),
+    [("Once upon", True), (["Once upon"], True), ([], False), (["a", "b"], False), ("x" * 200_001, False)],
+)
+def test_completion_takes_exactly_one_prompt(prompt: str | list[str], valid: bool) -> None:
+    if valid:
+        assert CompletionRequest.model_validate({"model": "m", "prompt": prompt}).prompt_text() == "Once upon"
+        return
+    with pytest.raises(ValidationError) as caught:
+        CompletionRequest.model_validate({"model": "m", "prompt": prompt})
+    assert caught.value.errors()[0]["loc"][0] == "prompt"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""chat_request_event: an authenticated OpenAI request as a ``request`` event."""
+"""request_event: an authenticated OpenAI request as a ``request`` event."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from gateway import request_builder
 from gateway.auth import Principal
 from gateway.openai_models import ChatCompletionRequest
-from gateway.request_builder import chat_request_event
+from gateway.request_builder import request_event
 from llmops.codec import AvroCodec
 from llmops.events import LlmRequest, ReplyTo
 
@@ -38,7 +38,7 @@ def _body(**fields: Any) -> ChatCompletionRequest:
 
 
 def _event(principal: Principal, body: ChatCompletionRequest, deadline_s: float = 30.0) -> LlmRequest:
-    return chat_request_event(body, principal, REPLY_TO, deadline_s, DEFAULT_MAX_TOKENS, "trace-1", "idem-1")
+    return request_event(body, principal, REPLY_TO, deadline_s, DEFAULT_MAX_TOKENS, "trace-1", "idem-1")
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""chat_chunks: OpenAI ``chat.completion.chunk`` server-sent events of the guarded text."""
+"""result_chunks: OpenAI chunk server-sent events of the guarded text (chat and text completions)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from typing import Any
 import orjson
 import pytest
 
-from gateway.sse import chat_chunks
+from gateway.results import guarded_result
+from gateway.sse import result_chunks
 from llmops.events import LlmResponse
 
 CREATED = 1_763_337_600
 
 
-async def _events(response: LlmResponse) -> list[bytes]:
-    return [event async for event in chat_chunks(response, CREATED)]
+async def _events(response: LlmResponse, kind: str = "chat") -> list[bytes]:
+    return [event async for event in result_chunks(kind, guarded_result(response), CREATED)]
 
 
 def _chunks(events: list[bytes]) -> list[dict[str, Any]]:
@@ -79,3 +80,16 @@ async def test_blocked_response_finishes_with_content_filter(response: LlmRespon
     last = _chunks(await _events(response))[-1]
 
     assert last["choices"][0]["finish_reason"] == "content_filter"
+
+
+@pytest.mark.parametrize("text", TEXTS)
+async def test_text_completion_chunks_concatenate_to_the_text(response: LlmResponse, text: str) -> None:
+    response["text"] = text
+
+    events = await _events(response, "completion")
+    chunks = _chunks(events)
+
+    assert events[-1] == b"data: [DONE]\n\n"
+    assert all(c["object"] == "text_completion" for c in chunks)
+    assert "".join(c["choices"][0]["text"] for c in chunks) == text
+    assert chunks[-1]["choices"][0]["finish_reason"] == "length"

@@ -12,6 +12,7 @@ import orjson
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -49,6 +50,40 @@ class ApiError(Exception):
             )
 
 
+class ErrorDetail(BaseModel):
+    """OpenAI's error object."""
+
+    message: str
+    type: str
+    param: str | None
+    code: str
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``{"error": {...}}``."""
+
+    error: ErrorDetail
+
+
+_MEANINGS = {
+    400: "Invalid request (the field is named in param).",
+    401: "Missing or invalid bearer token.",
+    403: "The token lacks the scope this endpoint needs.",
+    404: "Unknown model, or no such request for this tenant.",
+    413: "Request body too large.",
+    415: "Content-Type is not application/json.",
+    422: "Idempotency-Key already used with a different request.",
+    429: "Quota or rate limit exceeded; see Retry-After.",
+    503: "Overloaded or a dependency is unavailable; see Retry-After.",
+    504: "The deadline passed; the result stays retrievable at GET /v1/requests/{id}.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries of the errors a route may answer."""
+    return {s: {"model": ErrorBody, "description": _MEANINGS[s]} for s in statuses}
+
+
 def error_response(error: ApiError) -> Response:
     """Render an :class:`ApiError` as an OpenAI-style JSON response."""
     body = {"error": {"message": error.message, "type": error.type, "param": error.param, "code": error.code}}
@@ -76,12 +111,19 @@ async def handle_validation_error(request: Request, exc: Exception) -> Response:
                 "invalid_json",
             )
         )
-    location = [str(p) for p in first.get("loc", ()) if p != "body"]
-    param = ".".join(location) or None
+    param = _param_of(first)
     message = (
         f"{param}: {first.get('msg', 'invalid')}" if param else str(first.get("msg", "invalid request body"))
     )
     return error_response(ApiError(400, message, "invalid_request_error", "invalid_request", param))
+
+
+def _param_of(error: dict[str, Any]) -> str | None:
+    """The request field at fault: the location without ``body`` and union tags (``/v1/...``)."""
+    location = [str(p) for p in error.get("loc", ()) if p != "body" and not str(p).startswith("/")]
+    if not location and error.get("type") == "union_tag_invalid":
+        return str(error.get("ctx", {}).get("discriminator", "")).strip("'") or None
+    return ".".join(location) or None
 
 
 async def handle_http_error(request: Request, exc: Exception) -> Response:

@@ -32,3 +32,29 @@ REPLIES_UNMATCHED = Counter(
     "Replies nobody in this replica waited for (late or foreign).",
 )
 """``llmops_gateway_replies_unmatched_total``."""
+
+LIMIT_REJECTIONS = Counter(
+    "llmops_gateway_limit_rejections",
+    "Requests refused by a quota or rate limit, by limit and tenant.",
+    ["limit", "tenant"],
+)
+"""``llmops_gateway_limit_rejections_total``: limit is requests_per_day, tokens_per_minute, ..."""
+
+FALLBACK_ROUTED = Counter(
+    "llmops_gateway_fallback_routed",
+    "Requests over a rate limit routed to the fallback model (tenant policy), by limit.",
+    ["limit"],
+)
+"""``llmops_gateway_fallback_routed_total``."""
+
+REPLY_PARTITION = Gauge(
+    "llmops_gateway_reply_partition", "Reply partition this replica holds the lease of (-1: none)."
+)
+"""``llmops_gateway_reply_partition``."""
+
+PIPELINE_LATENCY = Histogram(
+    "llmops_gateway_pipeline_duration_seconds",
+    "From producing a request to its guarded response arriving (Kafka, inference, guardrails).",
+    buckets=LATENCY_BUCKETS,
+)
+"""``llmops_gateway_pipeline_duration_seconds``: request latency minus this is the gateway's own share."""

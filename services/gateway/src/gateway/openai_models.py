@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from llmops.events import LlmResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ChatMessageIn(BaseModel):
@@ -47,39 +45,55 @@ class ChatCompletionRequest(BaseModel):
         return [self.stop] if isinstance(self.stop, str) else list(self.stop)
 
 
-FINISH_REASONS = {"stop": "stop", "length": "length", "eos_token": "stop", "stop_sequence": "stop"}
+class CompletionRequest(BaseModel):
+    """Body of ``POST /v1/completions`` (OpenAI's legacy text completions; one prompt)."""
+
+    model_config = ConfigDict(extra="ignore")
+    model: str = Field(min_length=1, max_length=200)
+    prompt: str | list[str] = Field(description="One prompt (a list must hold exactly one string).")
+    max_tokens: int | None = Field(default=None, ge=1, le=32_768)
+    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
+    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
+    stop: str | list[str] | None = None
+    seed: int | None = None
+    user: str | None = Field(default=None, max_length=256)
+    stream: bool = False
+    n: int = Field(default=1, ge=1, le=1, description="Only one choice is generated.")
+
+    def stop_list(self) -> list[str]:
+        """Stop sequences as a list."""
+        if self.stop is None:
+            return []
+        return [self.stop] if isinstance(self.stop, str) else list(self.stop)
+
+    def prompt_text(self) -> str:
+        """The single prompt (validated to be exactly one)."""
+        return self.prompt if isinstance(self.prompt, str) else self.prompt[0]
+
+    @field_validator("prompt")
+    @classmethod
+    def _one_prompt(cls, value: str | list[str]) -> str | list[str]:
+        if isinstance(value, list) and len(value) != 1:
+            raise ValueError("exactly one prompt per request is supported")
+        if len(value if isinstance(value, str) else value[0]) > 200_000:
+            raise ValueError("prompt longer than 200000 characters")
+        return value
 
 
-def chat_completion_body(response: LlmResponse, created_s: int) -> dict[str, Any]:
-    """OpenAI ``chat.completion`` object for a guarded response."""
-    usage = response["usage"]
-    finish = (
-        "content_filter"
-        if response["action"] == "block"
-        else FINISH_REASONS.get(response["finish_reason"], "stop")
-    )
-    return {
-        "id": f"chatcmpl-{response['request_id']}",
-        "object": "chat.completion",
-        "created": created_s,
-        "model": response["model"]["alias"],
-        "system_fingerprint": f"{response['model']['version']}:{response['policy_version']}",
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": response["text"]},
-                "finish_reason": finish,
-                "logprobs": None,
-            }
-        ],
-        "usage": {
-            "prompt_tokens": usage["input_tokens"],
-            "completion_tokens": usage["output_tokens"],
-            "total_tokens": usage["input_tokens"] + usage["output_tokens"],
-        },
-        "llmops": {
-            "action": response["action"],
-            "reason_code": response["reason_code"],
-            "request_id": response["request_id"],
-        },
-    }
+class AsyncChatRequest(BaseModel):
+    """``POST /v1/requests`` for a chat completion (the shape of an OpenAI batch line)."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: Literal["/v1/chat/completions"]
+    body: ChatCompletionRequest
+
+
+class AsyncCompletionRequest(BaseModel):
+    """``POST /v1/requests`` for a text completion."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: Literal["/v1/completions"]
+    body: CompletionRequest
+
+
+AsyncRequest = Annotated[AsyncChatRequest | AsyncCompletionRequest, Field(discriminator="url")]

@@ -2,7 +2,7 @@
 
 The consumer is assigned the partition directly (no consumer group: the partition is
 owned by this replica, not shared), starts at the end, and runs as one background task
-that never blocks on a caller.
+that never blocks on a caller; each batch read is delivered as one batch.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import logging
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
-from gateway.metric_defs import REPLIES_UNMATCHED
-from gateway.pending import PendingReplies
+from gateway.reply_checkpoint import ReplyCheckpoint
+from gateway.reply_delivery import ReplyDelivery
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, RawEvent
 from llmops.errors import DependencyUnavailable, InvalidMessage
+from llmops.events import LlmResponse
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,9 @@ class ReplyListener:
         topic: Reply topic.
         partition: Partition owned by this replica.
         codec: Decodes responses.
-        pending: Where waiting callers are.
         dead_letters: Where undecodable replies go.
+        delivery: Settles responses and wakes their callers.
+        checkpoint: Where reading resumes after a restart or a takeover.
     """
 
     def __init__(
@@ -42,13 +44,15 @@ class ReplyListener:
         topic: str,
         partition: int,
         codec: AvroCodec,
-        pending: PendingReplies,
         dead_letters: DeadLetterQueue,
+        delivery: ReplyDelivery,
+        checkpoint: ReplyCheckpoint,
     ) -> None:
         self.partition = TopicPartition(topic, partition)
         self.codec = codec
-        self.pending = pending
         self.dead_letters = dead_letters
+        self.delivery = delivery
+        self.checkpoint = checkpoint
         self.bootstrap = bootstrap
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
@@ -60,15 +64,20 @@ class ReplyListener:
         self.assigned = False
 
     async def start(self) -> None:
-        """Connect, take the partition at its end, and start reading in the background."""
+        """Connect, take the partition at its checkpoint (else its end), and read in the background."""
+        resume_at = await self.checkpoint.load()
         try:
             await self._consumer.start()
             self._consumer.assign([self.partition])
-            await self._consumer.seek_to_end(self.partition)
-            await self._consumer.position(self.partition)
+            if resume_at is None:
+                await self._consumer.seek_to_end(self.partition)
+            else:
+                self._consumer.seek(self.partition, resume_at)
+            position = await self._consumer.position(self.partition)
         except KafkaError as exc:
             await self._consumer.stop()
             raise DependencyUnavailable("kafka", self.bootstrap, str(exc)) from exc
+        await self.checkpoint.save(position)
         self.assigned = True
         self._task = asyncio.create_task(self._run(), name="reply-listener")
 
@@ -83,11 +92,14 @@ class ReplyListener:
     async def _run(self) -> None:
         while True:
             batches = await self._consumer.getmany(timeout_ms=1000, max_records=500)
-            for records in batches.values():
-                for record in records:
-                    await self._deliver(record)
+            records = [record for batch in batches.values() for record in batch]
+            if not records:
+                continue
+            decoded = [await self._decode(record) for record in records]
+            await self.delivery.deliver([response for response in decoded if response is not None])
+            await self.checkpoint.save(records[-1].offset + 1)
 
-    async def _deliver(self, record: ConsumerRecord) -> None:
+    async def _decode(self, record: ConsumerRecord) -> LlmResponse | None:
         raw = RawEvent(
             topic=record.topic,
             partition=record.partition,
@@ -97,10 +109,9 @@ class ReplyListener:
             headers=tuple(record.headers or ()),
         )
         try:
-            response = self.codec.decode(raw.value or b"", topics.RESPONSES.schema)
+            response: LlmResponse = self.codec.decode(raw.value or b"", topics.RESPONSES.schema)
         except InvalidMessage as exc:
             log.warning("undecodable reply dead-lettered", extra={"error": exc.reason, "offset": raw.offset})
             await self.dead_letters.dead_letter(raw, exc)
-            return
-        if not self.pending.resolve(response):
-            REPLIES_UNMATCHED.inc()
+            return None
+        return response

@@ -1,81 +1,32 @@
-"""``POST /v1/chat/completions`` through the real app, with Kafka replaced by an in-memory producer.
+"""``POST /v1/chat/completions`` through the real app and Redis, Kafka replaced by an in-memory producer.
 
 The fake producer decodes each produced request and, when told to, delivers a guarded
-response for it to the pending replies on the next loop iteration, as the reply listener would.
+response for it through the same delivery as the reply listener (settled in Redis, then resolved).
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import cast
 
+import httpx2 as httpx
 import orjson
 import pytest
 from prometheus_client import REGISTRY
-from starlette.testclient import TestClient
+from services.gateway.tests.routes.conftest import FakeProducer
 
 from gateway.runtime import GatewayRuntime
 from llmops.errors import RetriableError
-from llmops.events import InferenceError, LlmRequest, LlmResponse
-from llmops.producer import DurableProducer
+from llmops.events import InferenceError, LlmResponse
 
 ROUTE = "/v1/chat/completions"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 BODY = {"model": "llama-3.1-8b", "messages": [{"role": "user", "content": "Wie geht's?"}]}
 
 
-@dataclass(frozen=True)
-class Sent:
-    topic: str
-    request: LlmRequest
-    key: bytes | None
-    headers: dict[str, bytes]
-
-
-class FakeProducer:
-    """Records produced requests; answers each with ``answer(request)`` unless that is None."""
-
-    def __init__(self, runtime: GatewayRuntime) -> None:
-        self.runtime = runtime
-        self.sent: list[Sent] = []
-        self.answer: Callable[[LlmRequest], LlmResponse] | None = None
-        self.failure: Exception | None = None
-
-    async def send(
-        self,
-        topic: str,
-        value: bytes,
-        key: bytes | None = None,
-        partition: int | None = None,
-        headers: list[tuple[str, bytes]] | None = None,
-    ) -> None:
-        if self.failure is not None:
-            raise self.failure
-        request: LlmRequest = self.runtime.codec.decode(value, "request")
-        self.sent.append(Sent(topic, request, key, dict(headers or ())))
-        if self.answer is not None:
-            asyncio.get_running_loop().call_soon(self.runtime.pending.resolve, self.answer(request))
-
-
-@pytest.fixture
-def producer(runtime: GatewayRuntime, response: LlmResponse) -> FakeProducer:
-    fake = FakeProducer(runtime)
-    fake.answer = lambda request: {
-        **response,
-        "request_id": request["request_id"],
-        "tenant": request["tenant"],
-    }
-    runtime.producer = cast(DurableProducer, fake)
-    return fake
-
-
-def test_answer_is_an_openai_chat_completion(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, response: LlmResponse
+async def test_answer_is_an_openai_chat_completion(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, response: LlmResponse
 ) -> None:
-    answer = client.post(ROUTE, json=BODY, headers=auth)
+    answer = await client.post(ROUTE, json=BODY, headers=auth)
 
     assert answer.status_code == 200
     (sent,) = producer.sent
@@ -92,10 +43,10 @@ def test_answer_is_an_openai_chat_completion(
     assert body["llmops"]["action"] == "redact"
 
 
-def test_request_event_is_produced_keyed_by_request_id_with_the_reply_address(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
+async def test_request_event_is_produced_keyed_by_request_id_with_the_reply_address(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
 ) -> None:
-    client.post(ROUTE, json={**BODY, "user": None}, headers={**auth, "Idempotency-Key": "idem-42"})
+    await client.post(ROUTE, json={**BODY, "user": None}, headers={**auth, "Idempotency-Key": "idem-42"})
 
     (sent,) = producer.sent
     assert sent.topic == "llm.requests.v1"
@@ -107,15 +58,15 @@ def test_request_event_is_produced_keyed_by_request_id_with_the_reply_address(
     assert sent.request["params"]["max_tokens"] == 32
     assert sent.request["idempotency_key"] == "idem-42"
     assert sent.headers["content-type"] == b"application/vnd.apache.avro"
-    assert len(runtime.pending) == 0
+    assert len(runtime.dispatcher.pending) == 0
 
 
-def test_incoming_trace_is_continued(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer
+async def test_incoming_trace_is_continued(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer
 ) -> None:
     incoming = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
 
-    client.post(ROUTE, json=BODY, headers={**auth, "traceparent": incoming})
+    await client.post(ROUTE, json=BODY, headers={**auth, "traceparent": incoming})
 
     (sent,) = producer.sent
     assert sent.request["trace_id"] == TRACE_ID
@@ -124,12 +75,12 @@ def test_incoming_trace_is_continued(
 
 
 @pytest.mark.parametrize("incoming", [None, "garbage", "00-XYZ-00f067aa0ba902b7-01"])
-def test_missing_or_invalid_trace_starts_a_new_one(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, incoming: str | None
+async def test_missing_or_invalid_trace_starts_a_new_one(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, incoming: str | None
 ) -> None:
     headers = auth if incoming is None else {**auth, "traceparent": incoming}
 
-    client.post(ROUTE, json=BODY, headers=headers)
+    await client.post(ROUTE, json=BODY, headers=headers)
 
     (sent,) = producer.sent
     trace_id = sent.request["trace_id"]
@@ -137,10 +88,10 @@ def test_missing_or_invalid_trace_starts_a_new_one(
     assert sent.headers["traceparent"].decode().startswith(f"00-{trace_id}-")
 
 
-def test_streamed_answer_is_server_sent_chunks(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, response: LlmResponse
+async def test_streamed_answer_is_server_sent_chunks(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, response: LlmResponse
 ) -> None:
-    answer = client.post(ROUTE, json={**BODY, "stream": True}, headers=auth)
+    answer = await client.post(ROUTE, json={**BODY, "stream": True}, headers=auth)
 
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/event-stream")
@@ -152,10 +103,10 @@ def test_streamed_answer_is_server_sent_chunks(
     assert chunks[-1]["choices"][0]["finish_reason"] == "length"
 
 
-def test_unknown_model_is_404_and_nothing_is_produced(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer
+async def test_unknown_model_is_404_and_nothing_is_produced(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer
 ) -> None:
-    answer = client.post(ROUTE, json={**BODY, "model": "gpt-imaginary"}, headers=auth)
+    answer = await client.post(ROUTE, json={**BODY, "model": "gpt-imaginary"}, headers=auth)
 
     assert answer.status_code == 404
     assert answer.json()["error"] == {
@@ -168,20 +119,20 @@ def test_unknown_model_is_404_and_nothing_is_produced(
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer not-a-token", "Basic dXNlcjpwYXNz"])
-def test_unauthenticated_caller_is_401_and_nothing_is_produced(
-    client: TestClient, producer: FakeProducer, authorization: str | None
+async def test_unauthenticated_caller_is_401_and_nothing_is_produced(
+    client: httpx.AsyncClient, producer: FakeProducer, authorization: str | None
 ) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
 
-    answer = client.post(ROUTE, json=BODY, headers=headers)
+    answer = await client.post(ROUTE, json=BODY, headers=headers)
 
     assert answer.status_code == 401
     assert answer.headers["WWW-Authenticate"].startswith("Bearer ")
     assert producer.sent == []
 
 
-def test_inference_error_becomes_its_http_status(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, response: LlmResponse
+async def test_inference_error_becomes_its_http_status(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, response: LlmResponse
 ) -> None:
     error = InferenceError(
         code="backend_error", message="model server unreachable", http_status=503, retriable=True
@@ -193,7 +144,7 @@ def test_inference_error_becomes_its_http_status(
         "text": "",
     }
 
-    answer = client.post(ROUTE, json=BODY, headers=auth)
+    answer = await client.post(ROUTE, json=BODY, headers=auth)
 
     assert answer.status_code == 503
     assert answer.json()["error"] == {
@@ -204,28 +155,28 @@ def test_inference_error_becomes_its_http_status(
     }
 
 
-def test_deadline_without_a_reply_is_504_naming_the_request(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
+async def test_deadline_without_a_reply_is_504_naming_the_request(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
 ) -> None:
     producer.answer = None
-    runtime.settings = runtime.settings.model_copy(update={"request_timeout_s": 0.2})
+    runtime.dispatcher.settings = runtime.settings.model_copy(update={"request_timeout_s": 0.2})
 
-    answer = client.post(ROUTE, json=BODY, headers=auth)
+    answer = await client.post(ROUTE, json=BODY, headers=auth)
 
     assert answer.status_code == 504
     request_id = producer.sent[0].request["request_id"]
     assert answer.headers["X-Request-Id"] == request_id
     assert answer.json()["error"]["code"] == "deadline_exceeded"
     assert request_id in answer.json()["error"]["message"]
-    assert len(runtime.pending) == 0
+    assert len(runtime.dispatcher.pending) == 0
 
 
-def test_full_waiting_room_is_503_and_nothing_is_produced(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
+async def test_full_waiting_room_is_503_and_nothing_is_produced(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
 ) -> None:
-    runtime.pending.limit = 0
+    runtime.dispatcher.pending.limit = 0
 
-    answer = client.post(ROUTE, json=BODY, headers=auth)
+    answer = await client.post(ROUTE, json=BODY, headers=auth)
 
     assert answer.status_code == 503
     assert answer.headers["Retry-After"] == "1"
@@ -233,23 +184,23 @@ def test_full_waiting_room_is_503_and_nothing_is_produced(
     assert producer.sent == []
 
 
-def test_failed_produce_fails_the_request_and_leaves_nothing_waiting(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
+async def test_failed_produce_fails_the_request_and_leaves_nothing_waiting(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer, runtime: GatewayRuntime
 ) -> None:
     producer.failure = RetriableError("produce to llm.requests.v1 failed: NotLeaderForPartition")
 
-    answer = client.post(ROUTE, json=BODY, headers=auth)
+    answer = await client.post(ROUTE, json=BODY, headers=auth)
 
     assert answer.status_code >= 500
-    assert len(runtime.pending) == 0
+    assert len(runtime.dispatcher.pending) == 0
 
 
-def test_failed_produce_is_an_openai_503(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer
+async def test_failed_produce_is_an_openai_503(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer
 ) -> None:
     producer.failure = RetriableError("produce to llm.requests.v1 failed: NotLeaderForPartition")
 
-    answer = client.post(ROUTE, json=BODY, headers=auth)
+    answer = await client.post(ROUTE, json=BODY, headers=auth)
 
     assert answer.status_code == 503
     assert answer.json()["error"]["type"] == "api_error"
@@ -268,8 +219,8 @@ def test_failed_produce_is_an_openai_503(
         ),
     ],
 )
-def test_bad_bodies_are_refused_before_anything_is_produced(
-    client: TestClient,
+async def test_bad_bodies_are_refused_before_anything_is_produced(
+    client: httpx.AsyncClient,
     auth: dict[str, str],
     producer: FakeProducer,
     content: bytes,
@@ -277,30 +228,30 @@ def test_bad_bodies_are_refused_before_anything_is_produced(
     status: int,
     code: str,
 ) -> None:
-    answer = client.post(ROUTE, content=content, headers={**auth, **headers})
+    answer = await client.post(ROUTE, content=content, headers={**auth, **headers})
 
     assert answer.status_code == status
     assert answer.json()["error"]["code"] == code
     assert producer.sent == []
 
 
-def test_served_request_is_counted_with_its_tenant(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer
+async def test_served_request_is_counted_with_its_tenant(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer
 ) -> None:
     labels = {"route": ROUTE, "status": "200", "tenant": "acme"}
     before = REGISTRY.get_sample_value("llmops_gateway_requests_total", labels) or 0.0
 
-    client.post(ROUTE, json=BODY, headers=auth)
+    await client.post(ROUTE, json=BODY, headers=auth)
 
     assert REGISTRY.get_sample_value("llmops_gateway_requests_total", labels) == before + 1
 
 
-def test_generation_parameters_reach_the_request_event(
-    client: TestClient, auth: dict[str, str], producer: FakeProducer
+async def test_generation_parameters_reach_the_request_event(
+    client: httpx.AsyncClient, auth: dict[str, str], producer: FakeProducer
 ) -> None:
     body = {**BODY, "stop": "###", "max_tokens": 7, "temperature": 0.1, "metadata": {"team": "search"}}
 
-    client.post(ROUTE, json=body, headers=auth)
+    await client.post(ROUTE, json=body, headers=auth)
 
     (sent,) = producer.sent
     assert sent.request["params"]["stop"] == ["###"]

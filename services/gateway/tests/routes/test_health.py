@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import httpx2 as httpx
 import pytest
-from starlette.testclient import TestClient
 
 from gateway.runtime import GatewayRuntime
 
 
-def test_healthz_answers_without_a_token(client: TestClient) -> None:
-    response = client.get("/healthz")
+async def test_healthz_answers_without_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "service": "gateway"}
@@ -19,8 +19,8 @@ def test_healthz_answers_without_a_token(client: TestClient) -> None:
     ("kafka", "redis", "status"),
     [(True, True, 200), (True, False, 503), (False, True, 503)],
 )
-def test_readyz_reports_each_check(
-    client: TestClient, runtime: GatewayRuntime, kafka: bool, redis: bool, status: int
+async def test_readyz_reports_each_check(
+    client: httpx.AsyncClient, runtime: GatewayRuntime, kafka: bool, redis: bool, status: int
 ) -> None:
     async def kafka_ready() -> bool:
         return kafka
@@ -31,16 +31,16 @@ def test_readyz_reports_each_check(
     runtime.readiness.add("kafka", kafka_ready)
     runtime.readiness.add("redis", redis_ready)
 
-    response = client.get("/readyz")
+    response = await client.get("/readyz")
 
     assert response.status_code == status
     assert response.json() == {"ready": status == 200, "checks": {"kafka": kafka, "redis": redis}}
 
 
-def test_metrics_exposes_the_gateway_metrics(client: TestClient) -> None:
-    client.get("/healthz")
+async def test_metrics_exposes_the_gateway_metrics(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz")
 
-    response = client.get("/metrics")
+    response = await client.get("/metrics")
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")

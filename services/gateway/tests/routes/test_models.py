@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.testclient import TestClient
+import httpx2 as httpx
 
 
-def test_lists_the_configured_aliases(client: TestClient, auth: dict[str, str]) -> None:
-    response = client.get("/v1/models", headers=auth)
+async def test_lists_the_configured_aliases(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
+    response = await client.get("/v1/models", headers=auth)
 
     assert response.status_code == 200
     assert response.json() == {
@@ -18,8 +18,8 @@ def test_lists_the_configured_aliases(client: TestClient, auth: dict[str, str]) 
     }
 
 
-def test_requires_a_token(client: TestClient) -> None:
-    response = client.get("/v1/models")
+async def test_requires_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/models")
 
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer ")
