@@ -54,7 +54,7 @@ async def test_each_inference_gets_one_record_in_its_daily_index_and_no_pii(
     assert sorted(r["_id"] for r in records) == sorted(ids)
     day = time.strftime("%Y.%m.%d", time.gmtime(created_at / 1000))
     assert {r["_index"] for r in records} == {f"{audit_index}-{day}"}
-    assert all(r["_source"]["status"] == "complete" for r in records)  # type: ignore[index]
+    assert all(r["_source"]["status"] == "complete" for r in records)
     everything = es_request(noida.es_url, "POST", f"/{audit_index}/_search", {"size": 10_000})[1]
     for needle in (PII_EMAIL, "maria.bianchi", PII_PHONE, "347 555", "user-42"):
         query = {"multi_match": {"query": needle, "fields": ["prompt.redacted", "output.redacted"]}}
@@ -83,11 +83,11 @@ async def test_join_timeout_writes_incomplete_records_with_hashes_only(
     )
 
     by_id = {r["_id"]: r["_source"] for r in _records(noida, audit_index, ids)}
-    assert {by_id[i]["missing"] == ["completion", "response"] for i in only_request} == {True}  # type: ignore[index]
-    assert {by_id[i]["missing"] == ["response"] for i in no_response} == {True}  # type: ignore[index]
+    assert {by_id[i]["missing"] == ["completion", "response"] for i in only_request} == {True}
+    assert {by_id[i]["missing"] == ["response"] for i in no_response} == {True}
     for source in by_id.values():
-        assert source["status"] == "incomplete"  # type: ignore[index]
-        assert set(source["prompt"]) == {"sha256", "length"}  # type: ignore[index]
+        assert source["status"] == "incomplete"
+        assert set(source["prompt"]) == {"sha256", "length"}
         assert PII_EMAIL not in str(source) and PII_PHONE not in str(source)
 
 
