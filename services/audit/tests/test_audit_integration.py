@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from audit.mapping import field_paths
 from audit.sample_events import PII_EMAIL, PII_PHONE, sample_inference
 from audit.testing import AuditProcess, Noida, count, es_request, new_ids, produce, wait_for
 from llmops import topics
@@ -61,6 +62,8 @@ async def test_each_inference_gets_one_record_in_its_daily_index_and_no_pii(
         hits = es_request(noida.es_url, "POST", f"/{audit_index}/_search", {"query": query})[1]
         assert hits["hits"]["total"]["value"] == 0, needle
         assert needle not in str(everything), needle
+    (mapping,) = es_request(noida.es_url, "GET", f"/{audit_index}/_mapping")[1].values()
+    assert field_paths(mapping["mappings"]) >= field_paths(), "the daily index got the template's explicit mapping"
     changelog = b"".join(await _read_all(noida.bootstrap, "llmops-audit-joins-changelog"))
     assert PII_EMAIL.encode() not in changelog and PII_PHONE.encode() not in changelog
 
