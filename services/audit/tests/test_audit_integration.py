@@ -63,7 +63,9 @@ async def test_each_inference_gets_one_record_in_its_daily_index_and_no_pii(
         assert hits["hits"]["total"]["value"] == 0, needle
         assert needle not in str(everything), needle
     (mapping,) = es_request(noida.es_url, "GET", f"/{audit_index}/_mapping")[1].values()
-    assert field_paths(mapping["mappings"]) >= field_paths(), "the daily index got the template's explicit mapping"
+    assert field_paths(mapping["mappings"]) >= field_paths(), (
+        "the daily index got the template's explicit mapping"
+    )
     changelog = b"".join(await _read_all(noida.bootstrap, "llmops-audit-joins-changelog"))
     assert PII_EMAIL.encode() not in changelog and PII_PHONE.encode() not in changelog
 
