@@ -38,6 +38,11 @@ def start_audit(noida: Noida, audit_index: str, tmp_path: Path) -> Iterator[Call
     started: list[AuditProcess] = []
 
     def start(**env: str) -> AuditProcess:
+        # One static member id for every worker: each test runs one worker at a time, and a
+        # restarted static member takes its partitions back at once. (noida-db never expires
+        # a dead or departed member whose rebalance is pending, so dynamic members would hang
+        # the next join.)
+        env = {"group_instance_id": "audit-test-0", **env}
         worker = AuditProcess(noida, audit_index, env={f"AUDIT_{k.upper()}": v for k, v in env.items()})
         started.append(worker)
         worker.start(tmp_path / f"audit-{len(started)}.log")

@@ -124,7 +124,7 @@ async def test_malformed_events_are_dead_lettered_and_the_rest_is_audited(
 async def test_sigkill_during_traffic_leaves_exactly_one_record_per_request(
     noida: Noida, start_audit: StartAudit, audit_index: str, codec: AvroCodec
 ) -> None:
-    worker = start_audit(group_instance_id="audit-0")
+    worker = start_audit()
     now = int(time.time() * 1000)
     ids = new_ids(2500)
     inferences = [sample_inference(i, now) for i in ids]
@@ -134,7 +134,7 @@ async def test_sigkill_during_traffic_leaves_exactly_one_record_per_request(
     worker.kill()
     await producing
     before_restart = count(noida.es_url, audit_index)
-    start_audit(group_instance_id="audit-0")
+    start_audit()
 
     await asyncio.to_thread(wait_for, lambda: count(noida.es_url, audit_index) >= 2500, 120, "2500 records")
     assert before_restart < 2500, "the kill came too late to test anything"
