@@ -33,14 +33,19 @@ def _client(stack: StackConfig, tenant: str = "acme") -> openai.AsyncOpenAI:
 
 
 async def _audit_doc(stack: StackConfig, request_id: str, wait_s: float = 15) -> dict[str, object]:
+    """The audit record of ``request_id``, searched by id through the alias over the daily indices."""
     deadline = time.monotonic() + wait_s
-    url = f"http://{HOST}:{stack.ports.elasticsearch}/llmops-audit/_doc/{request_id}"
+    url = f"http://{HOST}:{stack.ports.elasticsearch}/llmops-audit/_search"
+    query = {"query": {"ids": {"values": [request_id]}}}
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
-            async with session.get(url) as response:
+            async with session.post(url, json=query) as response:
                 if response.status == 200:
-                    body: dict[str, object] = await response.json()
-                    return body
+                    hits = (await response.json())["hits"]["hits"]
+                    if hits:
+                        assert len(hits) == 1, f"{len(hits)} audit records for {request_id}"
+                        hit: dict[str, object] = hits[0]
+                        return hit
             await asyncio.sleep(0.3)
     raise AssertionError(f"no audit record for {request_id} after {wait_s}s")
 

@@ -1,145 +1,144 @@
-"""audit_record: GenAI semantic-convention names, latencies from timestamps, redacted text only."""
+"""Facts and records: GenAI semantic-convention names, latencies from timestamps, no raw text."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import hmac
 
 import orjson
 import pytest
 
-from audit.record import audit_record
-from llmops.events import InferenceError, LlmResponse
+from audit.facts import completion_facts, request_facts, response_facts
+from audit.record import EMBEDDED_REQUEST, build_record, merge_facts, stage_latencies
+from audit.sample_events import PII_EMAIL, PII_PHONE, Inference, sample_inference
+
+KEY = b"test-key"
+T0 = 1_763_337_600_000
 
 
-def _leaves(value: Any, path: str = "") -> dict[str, Any]:
-    """Flatten a document to ``{dotted.path: leaf}`` (list items by index)."""
-    if isinstance(value, dict):
-        return {k: v for key, item in value.items() for k, v in _leaves(item, f"{path}{key}.").items()}
-    if isinstance(value, list):
-        return {k: v for i, item in enumerate(value) for k, v in _leaves(item, f"{path}{i}.").items()}
-    return {path.rstrip("."): value}
+@pytest.fixture
+def inference() -> Inference:
+    return sample_inference("3f8e2b1a-9c4d-4e7f-a6b5-0d1c2e3f4a5b", T0)
 
 
-def test_genai_semantic_convention_fields(response: LlmResponse) -> None:
-    record = audit_record(response)
+def _all_stages(inference: Inference) -> dict[str, dict[str, object]]:
+    return {
+        "request": request_facts(inference.request, KEY),
+        EMBEDDED_REQUEST: request_facts(inference.completion["request"], KEY),
+        "completion": completion_facts(inference.completion),
+        "response": response_facts(inference.response),
+    }
+
+
+def test_complete_record_uses_genai_semantic_convention_names(inference: Inference) -> None:
+    record = build_record(_all_stages(inference), "1.2.3")
 
     assert record["gen_ai.operation.name"] == "chat"
+    assert record["gen_ai.provider.name"] == "tgi"
     assert record["gen_ai.request.model"] == "llama-3.1-8b"
+    assert record["gen_ai.request.max_tokens"] == 64
+    assert (record["gen_ai.request.temperature"], record["gen_ai.request.top_p"]) == (0.2, 0.9)
     assert record["gen_ai.response.model"] == "meta-llama/Llama-3.1-8B-Instruct"
-    assert record["gen_ai.response.finish_reasons"] == ["length"]
-    assert record["gen_ai.usage.input_tokens"] == 21
-    assert record["gen_ai.usage.output_tokens"] == 12
+    assert record["gen_ai.response.finish_reasons"] == ["stop"]
+    assert (record["gen_ai.usage.input_tokens"], record["gen_ai.usage.output_tokens"]) == (24, 9)
+    assert record["status"] == "complete" and record["missing"] == []
+    assert record["service_versions"] == {"audit": "1.2.3"}
 
 
-def test_identity_status_and_model_details(response: LlmResponse) -> None:
-    record = audit_record(response)
+def test_complete_record_holds_every_audit_fact(inference: Inference) -> None:
+    record = build_record(_all_stages(inference), "1.2.3")
 
-    assert record["@timestamp"] == response["created_at"]
-    assert (record["request_id"], record["tenant"], record["status"]) == (
-        response["request_id"],
-        "acme",
-        "complete",
-    )
-    assert record["model"] == {
-        "version": "7",
-        "revision": "abc123",
-        "endpoint": "http://tgi-0:8080",
-        "backend": "tgi",
-        "canary": True,
-    }
-    assert record["guardrails"] == {
-        "action": "redact",
-        "reason_code": None,
-        "policy_version": "skeleton-1",
-        "findings": response["findings"],
-        "latency_ms": 0.12,
-    }
-    assert (record["cost_usd"], record["fallback"], record["error"]) == (0.0004, False, None)
+    assert record["@timestamp"] == T0
+    assert record["trace_id"] == inference.request["trace_id"]
+    assert record["user"]["hash"] == hmac.new(KEY, b"user-42", "sha256").hexdigest()
+    assert record["model"]["version"] == "3" and record["model"]["canary"] is False
+    assert record["guardrails"]["action"] == "redact"
+    assert record["guardrails"]["policy_version"] == "policy-7"
+    assert len(record["guardrails"]["findings"]) == 2
+    assert record["guardrails"]["finding_categories"] == ["pii:email", "pii:phone"]
+    assert record["cost_usd"] == 0.00012
+    assert record["fallback"] == {"requested": False, "used": False, "reason": None}
+    assert record["quota"] == {"quota_decision": "allow"}
+    assert record["latency_ms"] == {"inference": 45, "guardrails": 3, "total": 48}
+    assert record["prompt"]["sha256"] == inference.response["prompt_sha256"]
+    assert record["prompt"]["redacted"] == inference.response["prompt_redacted"]
 
 
 @pytest.mark.parametrize(
-    ("request_at", "completion_at", "response_at", "inference", "guardrails", "total"),
+    ("stages", "missing"),
     [
-        (1_000, 1_840, 1_843, 840, 3, 843),
-        (1_000, 1_000, 1_000, 0, 0, 0),
-        (5, 2_005, 2_105, 2_000, 100, 2_100),
+        (("request",), ["completion", "response"]),
+        (("request", EMBEDDED_REQUEST, "completion"), ["response"]),
+        ((EMBEDDED_REQUEST, "completion"), ["request", "response"]),
+        (("response",), ["request", "completion"]),
     ],
 )
-def test_latencies_are_computed_from_timestamps(
-    response: LlmResponse,
-    request_at: int,
-    completion_at: int,
-    response_at: int,
-    inference: int,
-    guardrails: int,
-    total: int,
+def test_partial_record_names_what_is_missing_and_holds_no_raw_text(
+    inference: Inference, stages: tuple[str, ...], missing: list[str]
 ) -> None:
-    response.update(
-        {"request_created_at": request_at, "completion_created_at": completion_at, "created_at": response_at}
-    )
+    facts = {name: value for name, value in _all_stages(inference).items() if name in stages}
 
-    record = audit_record(response)
+    record = build_record(facts, "1.2.3")
 
-    assert record["timestamps"] == {
-        "request": request_at,
-        "completion": completion_at,
-        "response": response_at,
-    }
-    assert record["latency_ms"] == {"inference": inference, "guardrails": guardrails, "total": total}
+    assert record["status"] == "incomplete"
+    assert record["missing"] == missing
+    assert record["@timestamp"] == T0
+    serialized = orjson.dumps(record).decode()
+    assert PII_EMAIL not in serialized and PII_PHONE not in serialized
+    assert "user-42" not in serialized
 
 
-def test_only_redacted_text_and_hashes_are_stored(response: LlmResponse, originals: tuple[str, str]) -> None:
-    prompt, output = originals
+def test_raw_prompt_and_output_are_only_hashed(inference: Inference) -> None:
+    prompt = inference.request["messages"][0]["content"]
+    output = inference.completion["text"]
 
-    record = audit_record(response)
+    facts = {**request_facts(inference.request, KEY), **completion_facts(inference.completion)}
 
-    assert record["prompt"] == {
-        "redacted": "Contact me at [EMAIL] about my refund",
-        "sha256": hashlib.sha256(prompt.encode()).hexdigest(),
-    }
-    assert record["output"] == {
-        "redacted": "Sure, I will write to [EMAIL] today.",
-        "sha256": hashlib.sha256(output.encode()).hexdigest(),
-    }
-    serialized = orjson.dumps(record)
-    assert b"maria.bianchi" not in serialized
-    assert prompt.encode() not in serialized and output.encode() not in serialized
-    texts = {path for path, leaf in _leaves(record).items() if isinstance(leaf, str) and " " in leaf}
-    assert texts == {"prompt.redacted", "output.redacted"}
+    assert facts["prompt"] == {"sha256": hashlib.sha256(prompt.encode()).hexdigest(), "length": len(prompt)}
+    assert facts["output"] == {"sha256": hashlib.sha256(output.encode()).hexdigest(), "length": len(output)}
+    serialized = orjson.dumps(facts).decode()
+    assert PII_EMAIL not in serialized and PII_PHONE not in serialized
 
 
-def test_top_level_fields(response: LlmResponse) -> None:
-    assert set(audit_record(response)) == {
-        "@timestamp",
-        "request_id",
-        "tenant",
-        "gen_ai.operation.name",
-        "gen_ai.request.model",
-        "gen_ai.response.model",
-        "gen_ai.response.finish_reasons",
-        "gen_ai.usage.input_tokens",
-        "gen_ai.usage.output_tokens",
-        "model",
-        "guardrails",
-        "prompt",
-        "output",
-        "cost_usd",
-        "fallback",
-        "error",
-        "timestamps",
-        "latency_ms",
-        "status",
+def test_error_message_is_hashed_not_stored(inference: Inference) -> None:
+    inference.completion["error"] = {
+        "code": "backend_error",
+        "message": f"upstream echoed {PII_EMAIL}",
+        "http_status": 503,
+        "retriable": True,
     }
 
+    facts = completion_facts(inference.completion)
 
-def test_error_and_missing_prompt_are_kept(response: LlmResponse) -> None:
-    error = InferenceError(code="backend_error", message="model server down", http_status=503, retriable=True)
-    response.update({"error": error, "prompt_redacted": None, "text": "", "finish_reason": "error"})
+    assert facts["error"]["type"] == "backend_error"
+    assert PII_EMAIL not in orjson.dumps(facts).decode()
 
-    record = audit_record(response)
 
-    assert record["error"] == error
-    assert record["prompt"]["redacted"] is None
-    assert record["gen_ai.response.finish_reasons"] == ["error"]
-    orjson.dumps(record)  # still a valid JSON document
+@pytest.mark.parametrize(
+    ("timestamps", "expected"),
+    [
+        (
+            {"request": 1_000, "completion": 1_840, "response": 1_843},
+            {"inference": 840, "guardrails": 3, "total": 843},
+        ),
+        ({"request": 1_000, "completion": 1_840}, {"inference": 840}),
+        ({"request": 1_000, "completion": None, "response": 1_900}, {"total": 900}),
+        ({}, {}),
+    ],
+)
+def test_latencies_between_known_stages(timestamps: dict[str, int | None], expected: dict[str, int]) -> None:
+    assert stage_latencies(timestamps) == expected
+
+
+@pytest.mark.parametrize(
+    ("base", "extra", "merged"),
+    [
+        ({"a": 1}, {"b": 2}, {"a": 1, "b": 2}),
+        ({"a": {"x": 1}}, {"a": {"y": 2}}, {"a": {"x": 1, "y": 2}}),
+        ({"a": 1}, {"a": None}, {"a": 1}),
+        ({}, {"a": None}, {"a": None}),
+        ({"a": 1}, {"a": 2}, {"a": 2}),
+    ],
+)
+def test_merge_facts(base: dict[str, object], extra: dict[str, object], merged: dict[str, object]) -> None:
+    assert merge_facts(base, extra) == merged

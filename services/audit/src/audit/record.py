@@ -1,52 +1,64 @@
-"""The audit record of one inference, built from its (already redacted) response.
+"""The audit record of one inference: the facts of the stages seen, merged.
 
-Field names follow the OpenTelemetry GenAI semantic conventions where they exist
-(``gen_ai.request.model``, ``gen_ai.usage.input_tokens``, ...). Only redacted text and
-hashes of the originals are stored: the response event never carries raw text.
+A record is ``complete`` when request, completion and response were all seen, and
+``incomplete`` otherwise (written after the join timeout), with ``missing`` naming the
+stages that never arrived. Latencies are computed from the stage timestamps that exist.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from llmops.events import LlmResponse
+from audit.facts import Facts
+
+STAGES = ("request", "completion", "response")
+EMBEDDED_REQUEST = "request_embedded"
+"""Pseudo-stage: the request facts read from the copy of the request a completion embeds,
+used when the request event itself has not (yet) been seen."""
 
 
-def audit_record(response: LlmResponse) -> dict[str, Any]:
-    """Return the Elasticsearch document for ``response`` (its id is the request id)."""
-    model = response["model"]
-    return {
-        "@timestamp": response["created_at"],
-        "request_id": response["request_id"],
-        "tenant": response["tenant"],
-        "gen_ai.operation.name": "chat",
-        "gen_ai.request.model": model["alias"],
-        "gen_ai.response.model": model["model_id"],
-        "gen_ai.response.finish_reasons": [response["finish_reason"]],
-        "gen_ai.usage.input_tokens": response["usage"]["input_tokens"],
-        "gen_ai.usage.output_tokens": response["usage"]["output_tokens"],
-        "model": {k: model[k] for k in ("version", "revision", "endpoint", "backend", "canary")},
-        "guardrails": {
-            "action": response["action"],
-            "reason_code": response["reason_code"],
-            "policy_version": response["policy_version"],
-            "findings": response["findings"],
-            "latency_ms": response["guardrails_ms"],
-        },
-        "prompt": {"redacted": response["prompt_redacted"], "sha256": response["prompt_sha256"]},
-        "output": {"redacted": response["text"], "sha256": response["output_sha256"]},
-        "cost_usd": response["cost_usd"],
-        "fallback": response["fallback"],
-        "error": response["error"],
-        "timestamps": {
-            "request": response["request_created_at"],
-            "completion": response["completion_created_at"],
-            "response": response["created_at"],
-        },
-        "latency_ms": {
-            "inference": response["completion_created_at"] - response["request_created_at"],
-            "guardrails": response["created_at"] - response["completion_created_at"],
-            "total": response["created_at"] - response["request_created_at"],
-        },
-        "status": "complete",
+def merge_facts(base: Facts, extra: Facts) -> Facts:
+    """Merge ``extra`` into a copy of ``base``; nested objects merge, ``None`` never overwrites."""
+    merged = dict(base)
+    for key, value in extra.items():
+        current = merged.get(key)
+        if isinstance(current, dict) and isinstance(value, dict):
+            merged[key] = merge_facts(current, value)
+        elif value is not None or key not in merged:
+            merged[key] = value
+    return merged
+
+
+def build_record(facts_by_stage: dict[str, Facts], audit_version: str) -> dict[str, Any]:
+    """Merge the facts of the stages seen (in stage order) into one audit record.
+
+    Args:
+        facts_by_stage: Facts keyed by stage name (``request``, ``completion``, ``response``).
+        audit_version: Version of the audit service, recorded with the record.
+    """
+    record: dict[str, Any] = {}
+    for stage in (EMBEDDED_REQUEST, *STAGES):
+        if stage in facts_by_stage:
+            record = merge_facts(record, facts_by_stage[stage])
+    missing = [stage for stage in STAGES if stage not in facts_by_stage]
+    record["status"] = "incomplete" if missing else "complete"
+    record["missing"] = missing
+    record["latency_ms"] = stage_latencies(record.get("timestamps", {}))
+    record["service_versions"] = {"audit": audit_version}
+    record.setdefault("@timestamp", record.get("timestamps", {}).get("request"))
+    return record
+
+
+def stage_latencies(timestamps: dict[str, int | None]) -> dict[str, int]:
+    """Milliseconds between the stages whose timestamps are known."""
+    spans = {
+        "inference": ("request", "completion"),
+        "guardrails": ("completion", "response"),
+        "total": ("request", "response"),
     }
+    latencies = {}
+    for name, (start, end) in spans.items():
+        begin, finish = timestamps.get(start), timestamps.get(end)
+        if begin is not None and finish is not None:
+            latencies[name] = finish - begin
+    return latencies

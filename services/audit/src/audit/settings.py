@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from llmops.settings import ServiceSettings
@@ -14,8 +15,24 @@ class AuditSettings(ServiceSettings):
 
     Attributes:
         elasticsearch_url: Elasticsearch base URL.
-        index: Index (or alias) the audit records are written to.
-        concurrency: Events written concurrently per worker.
+        index: Read alias of the audit records; daily indices are ``<index>-YYYY.MM.DD``.
+        retention_days: Days audit records are kept (the EU AI Act asks for at least six months).
+        retention_check_interval_s: How often expired daily indices are deleted (servers without ILM).
+        join_timeout_s: How long to wait for the missing stages of an inference before an
+            ``incomplete`` record is written.
+        join_check_interval_s: How often expired joins are looked for.
+        done_retention_s: How long a written record's marker is kept to absorb late or replayed events.
+        bulk_max_docs: Largest ``_bulk`` request.
+        bulk_flush_interval_s: Longest wait of a record before its batch is sent.
+        bulk_concurrent_requests: ``_bulk`` requests in flight at once.
+        max_in_flight: Records awaiting their Elasticsearch ack before reading pauses.
+        kafka_session_timeout_s: Consumer session timeout: how soon a crashed worker's
+            partitions move to another worker (faust's default, 60 s, stalls the audit trail
+            that long after a crash).
+        group_instance_id: Static consumer-group membership id (e.g. the pod name of a
+            StatefulSet): a restarted worker takes its partitions back at once instead of
+            waiting for its dead predecessor's session to expire.
+        user_hash_key: HMAC key of user ids (hashed users cannot be brute-forced without it).
     """
 
     model_config = SettingsConfigDict(env_prefix="AUDIT_", extra="ignore", frozen=True)
@@ -24,4 +41,15 @@ class AuditSettings(ServiceSettings):
     http_port: int = 8084
     elasticsearch_url: str
     index: str = "llmops-audit"
-    concurrency: int = 8
+    retention_days: int = Field(default=183, ge=1)
+    retention_check_interval_s: float = Field(default=3600.0, gt=0)
+    join_timeout_s: float = Field(default=120.0, gt=0)
+    join_check_interval_s: float = Field(default=5.0, gt=0)
+    done_retention_s: float = Field(default=900.0, ge=0)
+    bulk_max_docs: int = Field(default=1000, ge=1)
+    bulk_flush_interval_s: float = Field(default=0.2, gt=0)
+    bulk_concurrent_requests: int = Field(default=2, ge=1)
+    max_in_flight: int = Field(default=5000, ge=1)
+    kafka_session_timeout_s: float = Field(default=10.0, gt=0)
+    group_instance_id: str | None = None
+    user_hash_key: SecretStr = SecretStr("llmops-dev-user-hash-key")

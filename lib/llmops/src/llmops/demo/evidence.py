@@ -9,15 +9,19 @@ import aiohttp
 
 
 async def count_audit_records(es_url: str, index: str, request_ids: list[str], wait_s: float = 20.0) -> int:
-    """Count audit documents for ``request_ids``, waiting up to ``wait_s`` for them to be indexed."""
+    """Count audit documents for ``request_ids``, waiting up to ``wait_s`` for them to be indexed.
+
+    ``index`` is the audit alias over the daily indices, so the ids are counted with a
+    search (``_mget`` needs one concrete index).
+    """
     deadline = time.monotonic() + wait_s
     found = 0
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
         while True:
-            async with session.post(f"{es_url}/{index}/_mget", json={"ids": request_ids}) as response:
+            query = {"query": {"ids": {"values": request_ids}}}
+            async with session.post(f"{es_url}/{index}/_count", json=query) as response:
                 if response.status == 200:
-                    docs = (await response.json()).get("docs", [])
-                    found = sum(1 for d in docs if d.get("found"))
+                    found = int((await response.json()).get("count", 0))
             if found >= len(request_ids) or time.monotonic() > deadline:
                 return found
             await asyncio.sleep(0.5)

@@ -1,0 +1,140 @@
+"""Audit benchmark: records/s indexed end to end vs the raw ``_bulk`` rate of the same server.
+
+Both figures come from one noida-db started for the run (Kafka + Elasticsearch):
+
+* ceiling: the same audit documents sent straight to ``_bulk`` (batches of 1000, two
+  requests in flight, the audit template installed) into a fresh daily index;
+* end to end: a backlog of inferences (request, completion and response each) is produced
+  to Kafka, then an audit worker is started; the rate is measured from its first indexed
+  record to the last (worker start-up excluded), through join table, changelog, hash
+  chain and bulk writer.
+
+Target: end to end >= 80% of the ceiling. ``python -m bench audit [--records N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import orjson
+from elasticsearch import AsyncElasticsearch
+
+from audit.chain import ChainHead, head_of, seal
+from audit.es_setup import install
+from audit.facts import completion_facts, request_facts, response_facts
+from audit.indices import AuditIndices
+from audit.record import build_record
+from audit.sample_events import Inference, sample_inference
+from audit.testing import AuditProcess, Noida, count, new_ids, produce
+from llmops import topics
+from llmops.codec import AvroCodec
+from llmops.kafka_admin import ensure_topics
+from llmops.schema_store import SchemaStore
+
+TARGET = 0.8
+
+
+def _documents(inferences: list[Inference]) -> list[tuple[str, bytes]]:
+    head, docs = ChainHead(), []
+    for inf in inferences:
+        facts = {
+            "request": request_facts(inf.request, b"k"),
+            "completion": completion_facts(inf.completion),
+            "response": response_facts(inf.response),
+        }
+        record = seal(build_record(facts, "bench"), 0, head, inf.request["created_at"])
+        head = head_of(record)
+        docs.append((inf.request["request_id"], orjson.dumps(record)))
+    return docs
+
+
+async def bulk_ceiling(es_url: str, inferences: list[Inference], batch: int = 1000) -> float:
+    """Documents/s of plain ``_bulk`` requests (two in flight) into a fresh daily index."""
+    indices = AuditIndices("bench-ceiling")
+    es = AsyncElasticsearch(es_url, request_timeout=120)
+    try:
+        await install(es, indices, es_url)
+        docs = _documents(inferences)
+        index = indices.index_for(inferences[0].request["created_at"])
+        bodies = []
+        for start in range(0, len(docs), batch):
+            lines: list[bytes] = []
+            for doc_id, source in docs[start : start + batch]:
+                lines += [orjson.dumps({"index": {"_index": index, "_id": doc_id}}), source]
+            bodies.append(lines)
+        slots = asyncio.Semaphore(2)
+
+        async def send(lines: list[bytes]) -> None:
+            async with slots:
+                response = await es.bulk(operations=lines)  # type: ignore[arg-type]
+                assert not response["errors"]
+
+        started = time.perf_counter()
+        await asyncio.gather(*(send(body) for body in bodies))
+        return len(docs) / (time.perf_counter() - started)
+    finally:
+        await es.close()
+
+
+def end_to_end(noida: Noida, inferences: list[Inference], log_dir: Path) -> float:
+    """Records/s through a real audit worker, from its first indexed record to the last."""
+    codec = AvroCodec(SchemaStore.load())
+    asyncio.run(produce(noida.bootstrap, codec, inferences))
+    worker = AuditProcess(noida, "bench-e2e")
+    worker.start(log_dir / "audit.log")
+    try:
+        total = len(inferences)
+        first_seen, first_count = 0.0, 0
+        while True:
+            indexed = _indexed(worker)  # the worker's own counter: polling _count would load the server
+            now = time.perf_counter()
+            if indexed and not first_seen:
+                first_seen, first_count = now, indexed
+            if indexed >= total:
+                assert count(noida.es_url, "bench-e2e") == total
+                return (total - first_count) / (now - first_seen)
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+
+
+def _indexed(worker: AuditProcess) -> int:
+    """Documents the worker's bulk writer saw acknowledged (``llmops_audit_documents_indexed_total``)."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{worker.http_port}/metrics", timeout=5) as response:
+        for line in response.read().decode().splitlines():
+            if line.startswith("llmops_audit_documents_indexed_total"):
+                return int(float(line.split()[-1]))
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Run both measurements on one fresh noida-db and print them side by side."""
+    parser = argparse.ArgumentParser(prog="bench audit")
+    parser.add_argument("--records", type=int, default=5_000)
+    args = parser.parse_args(argv)
+    created_at = int(time.time() * 1000)
+    with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
+        noida = Noida(Path(tmp) / "data")
+        noida.start()
+        try:
+            asyncio.run(ensure_topics(noida.bootstrap, topics.ALL_TOPICS))
+            ceiling = asyncio.run(
+                bulk_ceiling(noida.es_url, [sample_inference(i, created_at) for i in new_ids(args.records)])
+            )
+            e2e = end_to_end(
+                noida, [sample_inference(i, created_at) for i in new_ids(args.records)], Path(tmp)
+            )
+        finally:
+            noida.stop()
+    ratio = e2e / ceiling
+    print(f"records               {args.records}")
+    print(f"raw _bulk ceiling     {ceiling:,.0f} docs/s (same server, same documents)")
+    print(f"audit end to end      {e2e:,.0f} records/s (Kafka -> join -> chain -> _bulk)")
+    verdict = "met" if ratio >= TARGET else "NOT met"
+    print(f"ratio                 {ratio:.0%} (target >= {TARGET:.0%}: {verdict})")
+    return 0

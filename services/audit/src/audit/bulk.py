@@ -1,0 +1,145 @@
+"""Batch audit records into Elasticsearch ``_bulk`` requests; each caller awaits its own ack.
+
+``submit`` returns only once Elasticsearch acknowledged that document, which is when
+the event it came from may be acknowledged (and its offset later committed). A batch is
+sent when it holds ``max_docs`` documents or its oldest document waited
+``flush_interval_s``. Documents answered 429 or 5xx (or whole requests that failed) are
+retried with backoff, forever: an outage delays the audit trail, it never loses a record.
+A document Elasticsearch rejects (4xx) fails its caller with :class:`InvalidMessage`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import orjson
+from elasticsearch import ApiError, AsyncElasticsearch, TransportError
+
+from audit.metric_defs import AuditMetrics
+from llmops.backoff import Backoff
+from llmops.errors import InvalidMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PendingDocument:
+    """One document waiting for its bulk acknowledgement."""
+
+    action: bytes
+    source: bytes
+    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class BulkIndexer:
+    """Send documents in bounded batches; resolve each document's future on acknowledgement.
+
+    Args:
+        client: Elasticsearch client.
+        metrics: The audit metrics.
+        max_docs: Largest batch.
+        flush_interval_s: Longest wait of a document before its batch is sent.
+        concurrent_requests: Bulk requests in flight at once.
+        backoff: Delays between retries.
+    """
+
+    def __init__(
+        self,
+        client: AsyncElasticsearch,
+        metrics: AuditMetrics,
+        max_docs: int = 1000,
+        flush_interval_s: float = 0.2,
+        concurrent_requests: int = 2,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.client = client
+        self.metrics = metrics
+        self.max_docs = max_docs
+        self.flush_interval_s = flush_interval_s
+        self.backoff = backoff or Backoff(initial_s=0.2, maximum_s=10.0)
+        self._pending: list[PendingDocument] = []
+        self._full = asyncio.Event()
+        self._slots = asyncio.Semaphore(concurrent_requests)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def submit(self, index: str, doc_id: str, source: bytes) -> None:
+        """Queue one document and return once Elasticsearch acknowledged it.
+
+        Raises:
+            InvalidMessage: When Elasticsearch rejected the document itself (4xx).
+        """
+        action = orjson.dumps({"index": {"_index": index, "_id": doc_id}})
+        document = PendingDocument(action, source)
+        self._pending.append(document)
+        if len(self._pending) >= self.max_docs:
+            self._full.set()
+        await document.done
+
+    async def run(self) -> None:
+        """Form and send batches until cancelled (a background task of the service)."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._full.wait(), timeout=self.flush_interval_s)
+            while self._pending:
+                await self._slots.acquire()
+                batch, self._pending = self._pending[: self.max_docs], self._pending[self.max_docs :]
+                task = asyncio.create_task(self._send(batch))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            self._full.clear()
+
+    async def _send(self, batch: list[PendingDocument]) -> None:
+        try:
+            attempt = 0
+            while batch:
+                batch = await self._attempt(batch)
+                if batch:
+                    delay = self.backoff.delay(attempt)
+                    log.warning(
+                        "bulk write incomplete, retrying",
+                        extra={"documents": len(batch), "retry_in_s": delay},
+                    )
+                    self.metrics.bulk_retries.inc()
+                    attempt += 1
+                    await asyncio.sleep(delay)
+        finally:
+            self._slots.release()
+
+    async def _attempt(self, batch: list[PendingDocument]) -> list[PendingDocument]:
+        """Send ``batch`` once; resolve what was decided, return what must be retried."""
+        lines = [line for doc in batch for line in (doc.action, doc.source)]
+        try:
+            with self.metrics.bulk_seconds.time():
+                response = await self.client.bulk(operations=cast(Any, lines))
+        except TransportError as exc:
+            log.warning("elasticsearch unavailable", extra={"error": str(exc)})
+            return batch
+        except ApiError as exc:
+            if exc.meta.status == 429 or exc.meta.status >= 500:
+                return batch
+            for doc in batch:
+                _reject(doc, f"elasticsearch refused the bulk request: {exc.meta.status}")
+            return []
+        retry = []
+        for doc, item in zip(batch, response["items"], strict=True):
+            status = int(item["index"]["status"])
+            if status < 300:
+                self.metrics.indexed.inc()
+                if not doc.done.done():
+                    doc.done.set_result(None)
+            elif status == 429 or status >= 500:
+                retry.append(doc)
+            else:
+                self.metrics.rejected.inc()
+                reason = str(item["index"].get("error", {}).get("reason", status))
+                _reject(doc, f"elasticsearch rejected the record: {reason}")
+        return retry
+
+
+def _reject(doc: PendingDocument, reason: str) -> None:
+    if not doc.done.done():
+        doc.done.set_exception(InvalidMessage(reason))

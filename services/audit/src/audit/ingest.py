@@ -1,0 +1,107 @@
+"""The per-event step of the audit agent: decode, extract facts, join, acknowledge when safe.
+
+The agent's stream does not acknowledge events itself (``stream.noack()``). An event
+that only adds facts to the join is acknowledged at once (its state is in the table's
+changelog, which faust flushes before it commits offsets). An event that completes a
+join is acknowledged only after Elasticsearch acknowledged the record, while the agent
+goes on reading: that is what lets records be batched without committing early.
+Invalid events go to the dead-letter topic, then are acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from audit.facts import Facts, completion_facts, request_facts, response_facts
+from audit.join import Joiner
+from audit.record import EMBEDDED_REQUEST
+from llmops import topics
+from llmops.backoff import Backoff
+from llmops.dead_letter import RawEvent
+from llmops.errors import InvalidMessage, RetriableError
+from llmops.jsonlog import log_context
+from llmops.stream_processor import raw_event_from_faust
+from llmops.streaming_service import StreamingService
+
+log = logging.getLogger(__name__)
+
+DEAD_LETTER_BACKOFF = Backoff(initial_s=0.2, maximum_s=10.0)
+SOURCES = (topics.REQUESTS, topics.COMPLETIONS, topics.RESPONSES)
+
+
+def stage_facts(topic: str, event: Any, user_key: bytes) -> dict[str, Facts]:
+    """The facts one event contributes, keyed by stage."""
+    if topic == topics.REQUESTS.name:
+        return {"request": request_facts(event, user_key)}
+    if topic == topics.COMPLETIONS.name:
+        return {
+            "completion": completion_facts(event),
+            EMBEDDED_REQUEST: request_facts(event["request"], user_key),
+        }
+    return {"response": response_facts(event)}
+
+
+class Ingest:
+    """Run each event of the three source topics into the join.
+
+    Args:
+        service: The streaming service (codec, dead letters, metrics).
+        joiner: The join.
+        user_key: HMAC key of user ids.
+        max_in_flight: Deliveries awaited at once before reading pauses.
+    """
+
+    def __init__(
+        self, service: StreamingService, joiner: Joiner, user_key: bytes, max_in_flight: int
+    ) -> None:
+        self.service = service
+        self.joiner = joiner
+        self.user_key = user_key
+        self.schemas = {spec.name: spec.schema for spec in SOURCES}
+        self.slots = asyncio.Semaphore(max_in_flight)
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def process(self, stream: Any, event: Any) -> None:
+        """Join one faust event; acknowledge it now or once its record is indexed."""
+        raw = raw_event_from_faust(event)
+        self.service.metrics.consumed.labels(raw.topic).inc()
+        with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
+            try:
+                decoded = self.service.codec.decode(raw.value or b"", self.schemas[raw.topic])
+                facts = stage_facts(raw.topic, decoded, self.user_key)
+                delivery = self.joiner.observe(decoded["request_id"], raw.partition, facts)
+            except InvalidMessage as exc:
+                await self._dead_letter(raw, exc)
+                await stream.ack(event)
+                return
+        self.service.dead_letters.record_valid()
+        if delivery is None:
+            await stream.ack(event)
+            return
+        await self.slots.acquire()
+        task = asyncio.create_task(self._ack_after(delivery, stream, event, raw))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _ack_after(self, delivery: Awaitable[None], stream: Any, event: Any, raw: RawEvent) -> None:
+        try:
+            await delivery
+        except InvalidMessage as exc:
+            await self._dead_letter(raw, exc)
+        finally:
+            self.slots.release()
+        await stream.ack(event)
+
+    async def _dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
+        log.warning("dead-lettering invalid event", extra={"error": error.reason})
+        self.service.metrics.dead_lettered.labels(raw.topic, type(error).__name__).inc()
+        for attempt in itertools.count():
+            try:
+                await self.service.dead_letters.dead_letter(raw, error)
+                return
+            except RetriableError:
+                await asyncio.sleep(DEAD_LETTER_BACKOFF.delay(attempt))
