@@ -39,7 +39,7 @@ EXTRA_ENV: dict[str, set[str]] = {
     "inference": {"INFERENCE_TGI_URL", "INFERENCE_FALLBACK_URL"},
     "guardrails": set(),
     "drift": {"DRIFT_REDIS_URL"},
-    "audit": {"AUDIT_ELASTICSEARCH_URL"},
+    "audit": {"AUDIT_ELASTICSEARCH_URL", "AUDIT_USER_HASH_KEY", "AUDIT_GROUP_INSTANCE_ID"},
 }
 INFRA_SERVICES = [
     "kafka",
@@ -67,6 +67,7 @@ TOPICS: dict[str, int] = {
 REQUIRED_SECRETS: dict[str, str] = {
     "GATEWAY_JWT_SECRET": "compose-test-jwt-secret",
     "GRAFANA_ADMIN_PASSWORD": "compose-test-grafana-password",
+    "AUDIT_USER_HASH_KEY": "compose-test-user-hash-key",
 }
 
 
