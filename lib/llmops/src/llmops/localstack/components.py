@@ -149,7 +149,12 @@ def service_env(service: str, config: StackConfig) -> dict[str, str]:
         "gateway": {"REDIS_URL": f"redis://{HOST}:{p.redis}/0"},
         "inference": {"TGI_URL": f"http://{HOST}:{p.tgi}", "FALLBACK_URL": f"http://{HOST}:{p.tgi_fallback}"},
         "drift": {"REDIS_URL": f"redis://{HOST}:{p.redis}/1"},
-        "audit": {"ELASTICSEARCH_URL": f"http://{HOST}:{p.elasticsearch}"},
+        # Static membership: a restarted audit worker takes its partitions back at once
+        # (noida-db never evicts a departed member, see the audit section of the README).
+        "audit": {
+            "ELASTICSEARCH_URL": f"http://{HOST}:{p.elasticsearch}",
+            "GROUP_INSTANCE_ID": "audit-local-1",
+        },
     }.get(service, {})
     return {prefix + k: v for k, v in {**env, **specific}.items()} | config.service_env
 
