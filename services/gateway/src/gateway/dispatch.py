@@ -89,7 +89,7 @@ class Dispatcher:
             body,
             caller,
             reply_to,
-            self.settings.request_timeout_s,
+            max(self.settings.request_timeout_s, self.settings.processing_deadline_s),
             self.settings.default_max_tokens,
             trace_id_of(traceparent),
             idempotency_key,

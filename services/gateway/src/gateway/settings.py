@@ -23,7 +23,11 @@ class GatewaySettings(ServiceSettings):
         reply_partition: A fixed partition of ``reply_topic`` for this replica; unset (the
             default), each replica leases the first free one in Redis.
         reply_lease_ttl_s: Lifetime of the reply-partition lease (renewed every third of it).
-        request_timeout_s: Deadline of a synchronous request; past it the caller gets 504.
+        request_timeout_s: How long a synchronous caller waits; past it the caller gets 504
+            and the result stays retrievable.
+        processing_deadline_s: The request event's ``deadline``: how long the pipeline may
+            keep working on it (inference never retries past it). At least
+            ``request_timeout_s``, so a caller that timed out can still fetch the result.
         max_pending: Bound on requests awaiting a reply in this replica (503 past it).
         default_max_tokens: ``max_tokens`` when the caller sets none.
         models: Model aliases served (``GET /v1/models``).
@@ -51,6 +55,7 @@ class GatewaySettings(ServiceSettings):
     reply_partition: int | None = Field(default=None, ge=0)
     reply_lease_ttl_s: float = Field(default=10.0, gt=0)
     request_timeout_s: float = 30.0
+    processing_deadline_s: float = Field(default=300.0, gt=0)
     max_pending: int = 10_000
     default_max_tokens: int = 256
     models: tuple[str, ...] = ("llama-3.1-8b",)
