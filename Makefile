@@ -44,5 +44,9 @@ status:
 bench: setup  ## Benchmarks (not part of the tests); one: make bench BENCH=gateway
 	$(VENV)/python -m bench $(BENCH)
 
+.PHONY: eval-drift
+eval-drift: setup  ## Drift detection accuracy on synthetic streams with designed shifts (table).
+	$(VENV)/llmops drift eval
+
 clean: down
 	rm -rf $(RUN_DIR)

@@ -136,3 +136,10 @@ def format_table(rows: list[ScenarioSummary], events_per_window: int, config: De
         f"overall: detection {detection:.1%} (target >= 95%), false alarms {alarm_rate:.1%} (target <= 5%)"
     )
     return "\n".join(lines)
+
+
+def targets_met(rows: list[ScenarioSummary], detection: float = 0.95, false_alarms: float = 0.05) -> bool:
+    """Every designed shift detected in >= ``detection`` of streams; false alarms <= ``false_alarms``."""
+    shifted = [r.detection_rate for r in rows if r.detection_rate is not None]
+    alarm_rate = sum(r.false_alarm_windows for r in rows) / max(1, sum(r.quiet_windows for r in rows))
+    return all(rate >= detection for rate in shifted) and alarm_rate <= false_alarms

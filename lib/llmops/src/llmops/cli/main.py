@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import typer
 
 from llmops.cli import demo_commands, stack_commands
@@ -12,6 +14,11 @@ app.command()(stack_commands.down)
 app.command()(stack_commands.status)
 app.command()(demo_commands.demo)
 app.command()(demo_commands.token)
+
+if importlib.util.find_spec("drift") is not None:  # the drift service's commands, when installed
+    from drift.cli import app as drift_app
+
+    app.add_typer(drift_app, name="drift")
 
 if __name__ == "__main__":
     app()
