@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,6 @@ def sample_from_bytes(data: bytes) -> FeatureSample:
                     sample.continuous[feature] = archive[name].astype(np.float64)
                 elif kind == "embedding":
                     sample.embeddings[feature] = archive[name].astype(np.float32)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise InvalidMessage(f"unreadable drift sample: {exc}") from exc
     return sample

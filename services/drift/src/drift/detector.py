@@ -60,6 +60,8 @@ class DetectionConfig:
 class TestResult:
     """Outcome of one test on one feature; ``drifted`` is None when data was too scarce."""
 
+    __test__ = False  # not a pytest class, despite the name
+
     feature: str
     test: str
     score: float

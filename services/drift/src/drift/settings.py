@@ -42,22 +42,22 @@ class DriftSettings(ServiceSettings):
 
     http_port: int = 8083
     redis_url: str
-    window_s: int = Field(3600, gt=0)
-    grace_s: int = Field(60, ge=0)
+    window_s: int = Field(default=3600, gt=0)
+    grace_s: int = Field(default=60, ge=0)
     per_tenant: bool = False
-    sample_capacity: int = Field(2000, gt=0)
-    min_samples: int = Field(100, gt=1)
-    false_alarm_rate: float = Field(0.05, gt=0, lt=1)
-    null_draws: int = Field(200, ge=20)
+    sample_capacity: int = Field(default=2000, gt=0)
+    min_samples: int = Field(default=100, gt=1)
+    false_alarm_rate: float = Field(default=0.05, gt=0, lt=1)
+    null_draws: int = Field(default=200, ge=20)
     thresholds: dict[str, float] = Field(default_factory=dict)
     embedding: Literal["hashing", "minilm"] = "hashing"
-    embedding_dimension: int = Field(256, gt=0)
+    embedding_dimension: int = Field(default=256, gt=0)
     baseline_mode: Literal["first_window", "manual"] = "first_window"
-    window_ttl_s: int = Field(7 * 24 * 3600, gt=0)
-    retrain_after_windows: int = Field(3, gt=0)
-    retrain_cooldown_s: int = Field(24 * 3600, ge=0)
-    close_check_s: float = Field(5.0, gt=0)
+    window_ttl_s: int = Field(default=7 * 24 * 3600, gt=0)
+    retrain_after_windows: int = Field(default=3, gt=0)
+    retrain_cooldown_s: int = Field(default=24 * 3600, ge=0)
+    close_check_s: float = Field(default=5.0, gt=0)
     sanity_cron: str = "0 3 * * *"
-    sanity_timeout_s: float = Field(60.0, gt=0)
-    sanity_latency_objective_ms: float = Field(5000.0, gt=0)
+    sanity_timeout_s: float = Field(default=60.0, gt=0)
+    sanity_latency_objective_ms: float = Field(default=5000.0, gt=0)
     sanity_model: str = "llama-3.1-8b"
