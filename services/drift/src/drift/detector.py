@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from drift import calibration, divergence
-from drift.features import FEATURES, Kind
+from drift.features import FEATURES, FeatureSpec, Kind
 from drift.sample import FeatureSample
 
 TESTS_BY_KIND = {
@@ -40,6 +40,7 @@ class DetectionConfig:
         max_embedding_rows: Rows per side used by the embedding tests (cost is quadratic).
         fixed_thresholds: Test name -> threshold overriding the calibrated one.
         seed: Seeds the resampling (reproducible verdicts).
+        features: Names of the features to test (all by default).
     """
 
     false_alarm_rate: float = 0.05
@@ -49,11 +50,17 @@ class DetectionConfig:
     max_embedding_rows: int = 300
     fixed_thresholds: Mapping[str, float] = field(default_factory=dict)
     seed: int = 0
+    features: tuple[str, ...] | None = None
+
+    @property
+    def specs(self) -> tuple[FeatureSpec, ...]:
+        """The features tested, in registry order."""
+        return tuple(s for s in FEATURES if self.features is None or s.name in self.features)
 
     @property
     def test_alpha(self) -> float:
-        """Level of each single test."""
-        return self.false_alarm_rate / TEST_COUNT
+        """Level of each single test: the family-wise rate split over every test (Bonferroni)."""
+        return self.false_alarm_rate / sum(len(TESTS_BY_KIND[spec.kind]) for spec in self.specs)
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ class DriftDetector:
         """All test results for ``current`` against ``reference``, in feature order."""
         rng = np.random.default_rng(self.config.seed)
         results: list[TestResult] = []
-        for spec in FEATURES:
+        for spec in self.config.specs:
             n_ref, n_cur = reference.size(spec.name), current.size(spec.name)
             if min(n_ref, n_cur) < self.config.min_samples:
                 results.append(
