@@ -167,9 +167,7 @@ def _print(
         print(f"{name:<44} {1000 * seconds:>9.1f} {window / seconds:>12,.0f}")
     print(f"speed-up on the same features: {theirs_ms / ours_ms:.0f}x (target >= 50x)")
     print(f"evidently methods: {', '.join(sorted(set(matched['methods'].values())))}")
-    print(
-        f"decision agreement (feature x window), same family-wise level: {agree}/{total} ({agree / total:.0%})"
-    )
+    print(f"agreement (feature x window), same family-wise level: {agree}/{total} ({agree / total:.0%})")
     print(f"agreement with evidently's defaults (p < 0.05 per column): {agree_default}/{total}")
     for index, (o, t) in enumerate(zip(ours, matched["decisions"], strict=True)):
         diff = [f for f in TABULAR if f in t and o[f] != t[f]]
