@@ -161,9 +161,7 @@ def _print(
         f"windows: {len(full_s)} x {window} events (shifts: {', '.join(SHIFTS)}), reference {window} events"
     )
     wall, cpu = featurising_s
-    print(
-        f"feature extraction + windowing: {events / wall:,.0f} events/s wall, {events / cpu:,.0f} per cpu-second"
-    )
+    print(f"features + windowing: {events / wall:,.0f} events/s wall, {events / cpu:,.0f} per cpu-second")
     print(f"{'one window of tests (mean)':<44} {'wall ms':>9} {'cpu ms':>9} {'events/s':>10}")
     rows = [
         ("ours, all 9 features (embeddings incl.)", 1000 * np.mean(np.array(full_s), axis=0)),
