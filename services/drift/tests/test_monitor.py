@@ -85,7 +85,7 @@ async def test_baseline_then_reports_then_retrain(redis_client: aioredis.Redis, 
     profiles = [before, before, after, after]
     for index, profile in enumerate(profiles):
         await _feed(monitor, draw_events(profile, 250, index * WINDOW_MS, WINDOW_MS, rng), version)
-    await monitor.tick()  # the wall clock is far past the last window: it closes too
+    await monitor.tick(now_ms=2**62)  # the wall clock is far past the last window: it closes too
 
     baseline = await BaselineStore(redis_client).current(WindowKey("llama-3.1-8b", version))
     assert baseline is not None and baseline.version == 1
@@ -109,7 +109,7 @@ async def test_small_window_says_so(
     rng = np.random.default_rng(12)
     await _feed(monitor, draw_events(base_profile(rng), 40, 0, WINDOW_MS, rng), version)
     await _feed(monitor, draw_events(base_profile(rng), 5, WINDOW_MS, WINDOW_MS, rng), version)
-    await monitor.tick()
+    await monitor.tick(now_ms=2**62)
 
     assert published.reports
     assert {r["test"] for r in published.reports} == {"min_samples"}

@@ -94,15 +94,15 @@ class DriftMonitor:
             m.EVENTS_SKIPPED.labels(raw.topic, "missing_field").inc()
             return
         late = self.windows.late_events
-        self.pending.extend(self.windows.add(key, event_time, row))
+        self.pending.extend(self.windows.add(key, event_time, row, arrival_ms=int(time.time() * 1000)))
         if self.windows.late_events > late:
             m.EVENTS_SKIPPED.labels(raw.topic, "late").inc()
         if self.pending:
             await self.flush()
 
-    async def tick(self, _app: Any = None) -> None:
-        """Timer: close windows of quiet streams by the wall clock, then flush."""
-        self.pending.extend(self.windows.close_due(int(time.time() * 1000)))
+    async def tick(self, _app: Any = None, now_ms: int | None = None) -> None:
+        """Timer: close windows of quiet keys by the wall clock (``now_ms``, default now), then flush."""
+        self.pending.extend(self.windows.close_due(int(time.time() * 1000) if now_ms is None else now_ms))
         await self.flush()
 
     async def flush(self) -> None:
