@@ -32,62 +32,74 @@ def _windows(length_ms: int = 1000, grace_ms: int = 100) -> TumblingWindows:
     return TumblingWindows(length_ms, grace_ms, capacity=1000, dimension=4)
 
 
-def test_window_closes_when_both_streams_pass_end_plus_grace() -> None:
-    windows = _windows()
-    assert windows.add(KEY, 10, _completion()) == []
-    assert windows.add(KEY, 20, _response()) == []
-    assert windows.add(KEY, 999, _completion()) == []
-    assert windows.add(KEY, 1150, _completion()) == []  # responses have not passed the end yet
-    assert windows.add(KEY, 1050, _response()) == []  # inside the grace period
+C0, C1, R0 = ("llm.completions.v1", 0), ("llm.completions.v1", 1), ("llm.responses.v1", 0)
 
-    (closed,) = windows.add(KEY, 1100, _response())
+
+def test_window_closes_when_every_source_passes_end_plus_grace() -> None:
+    windows = _windows()
+    assert windows.add(KEY, 10, _completion(), source=C0) == []
+    assert windows.add(KEY, 20, _response(), source=R0) == []
+    assert windows.add(KEY, 999, _completion(), source=C0) == []
+    assert windows.add(KEY, 1150, _completion(), source=C0) == []  # responses have not passed the end yet
+    assert windows.add(KEY, 1050, _response(), source=R0) == []  # inside the grace period
+
+    (closed,) = windows.add(KEY, 1100, _response(), source=R0)
 
     assert (closed.key, closed.start_ms, closed.end_ms) == (KEY, 0, 1000)
     assert closed.sample.events == {Stream.COMPLETION: 2, Stream.RESPONSE: 1}  # 1050 is the next window
 
 
-def test_a_lagging_stream_keeps_the_window_open_until_the_leader_is_a_window_ahead() -> None:
+def test_a_partition_running_ahead_does_not_close_windows_of_the_others() -> None:
     windows = _windows()
-    windows.add(KEY, 10, _completion())
-    windows.add(KEY, 15, _response())
-    assert windows.add(KEY, 1500, _completion()) == []
-    windows.add(KEY, 500, _response())  # the lagging stream still lands in its window
+    windows.add(KEY, 10, _completion(), source=C0)
+    windows.add(KEY, 5000, _completion(), source=C1)  # catch-up: partition 1 is far ahead
+    assert windows.add(KEY, 500, _completion(), source=C0) == []
 
-    (closed,) = windows.add(KEY, 2100, _completion())
+    (closed,) = windows.add(KEY, 1200, _completion(), source=C0)
+
+    assert closed.sample.events[Stream.COMPLETION] == 2
+    assert windows.late_events == 0
+
+
+def test_an_idle_partition_stops_holding_the_watermark() -> None:
+    windows = _windows(grace_ms=100)  # idle after max(grace, 1 s)
+    windows.add(KEY, 10, _completion(), arrival_ms=0, source=C0)
+    windows.add(KEY, 20, _completion(), arrival_ms=0, source=C1)
+    assert windows.add(KEY, 1500, _completion(), arrival_ms=500, source=C0) == []
+
+    (closed,) = windows.add(KEY, 1600, _completion(), arrival_ms=1200, source=C0)
 
     assert closed.start_ms == 0
-    assert closed.sample.events[Stream.RESPONSE] == 2
 
 
 def test_keys_have_their_own_windows() -> None:
     windows = _windows()
     windows.add(KEY, 10, _completion())
     windows.add(OTHER, 20, _completion())
-    windows.add(OTHER, 30, _response())
+    windows.add(OTHER, 30, _completion())
 
-    closed = windows.add(KEY, 5000, _response()) + windows.add(KEY, 5000, _completion())
+    closed = windows.add(KEY, 5000, _completion())
 
-    assert [(w.key, w.start_ms) for w in closed] == [(KEY, 0)]
+    assert sorted((w.key.version, w.sample.events[Stream.COMPLETION]) for w in closed) == [("1", 1), ("2", 2)]
 
 
 def test_late_event_is_counted_and_dropped() -> None:
     windows = _windows()
     windows.add(KEY, 10, _completion())
-    windows.add(KEY, 2000, _response())
     windows.add(KEY, 2000, _completion())
 
-    assert windows.add(KEY, 500, _response()) == []
+    assert windows.add(KEY, 500, _completion()) == []
     assert windows.late_events == 1
 
 
 def test_quiet_keys_close_by_wall_clock() -> None:
     windows = _windows(grace_ms=100)
-    windows.add(KEY, 10, _completion(), arrival_ms=10)
-    windows.add(OTHER, 1500, _completion(), arrival_ms=1500)
+    windows.add(KEY, 10, _completion(), arrival_ms=10, source=C0)
+    assert windows.add(OTHER, 1500, _completion(), arrival_ms=500, source=C1) == []
 
-    assert windows.close_due(now_ms=1050) == []  # before end + grace
+    assert windows.close_due(now_ms=900) == []  # before end + grace, both partitions active
     assert [w.key for w in windows.close_due(now_ms=1200)] == [KEY]  # OTHER's window has not ended
-    windows.add(OTHER, 1600, _completion(), arrival_ms=2500)
+    windows.add(OTHER, 1600, _completion(), arrival_ms=2500, source=C1)
     assert windows.close_due(now_ms=2600) == []  # OTHER is still receiving events
     assert [w.key for w in windows.close_due(now_ms=3600)] == [OTHER]
     assert windows.close_due(now_ms=99_999) == []

@@ -62,6 +62,7 @@ class DriftMonitor:
         self.store, self.policy, self.codec, self.publish = store, policy, codec, publish
         self.adopt_first_window, self.per_tenant = adopt_first_window, per_tenant
         self.pending: list[ClosedWindow] = []
+        self._finishing = asyncio.Lock()  # both agents and the timer flush: one window is finished once
 
     async def observe_completion(self, completion: Mapping[str, Any], raw: RawEvent) -> None:
         """Handler for ``llm.completions.v1``."""
@@ -94,7 +95,8 @@ class DriftMonitor:
             m.EVENTS_SKIPPED.labels(raw.topic, "missing_field").inc()
             return
         late = self.windows.late_events
-        self.pending.extend(self.windows.add(key, event_time, row, arrival_ms=int(time.time() * 1000)))
+        arrival = int(time.time() * 1000)
+        self.pending.extend(self.windows.add(key, event_time, row, arrival, (raw.topic, raw.partition)))
         if self.windows.late_events > late:
             m.EVENTS_SKIPPED.labels(raw.topic, "late").inc()
         if self.pending:
@@ -107,13 +109,14 @@ class DriftMonitor:
 
     async def flush(self) -> None:
         """Finish queued windows in order; stop at the first retriable failure (kept queued)."""
-        while self.pending:
-            try:
-                await self.finish(self.pending[0])
-            except RetriableError as exc:
-                log.warning("window finishing postponed", extra={"error": str(exc)})
-                return
-            self.pending.pop(0)
+        async with self._finishing:
+            while self.pending:
+                try:
+                    await self.finish(self.pending[0])
+                except RetriableError as exc:
+                    log.warning("window finishing postponed", extra={"error": str(exc)})
+                    return
+                self.pending.pop(0)
 
     async def finish(self, window: ClosedWindow) -> None:
         """Test one closed window against its baseline and publish what came out."""

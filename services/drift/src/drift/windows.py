@@ -1,13 +1,14 @@
-"""Tumbling windows per model version (and optionally tenant), closed by time.
+"""Tumbling windows per model version (and optionally tenant), closed by event-time watermarks.
 
 An event belongs to the window ``[start, start + length)`` holding its ``created_at``
-(event time, so a replay builds the same windows). Completions and responses arrive on
-two topics read independently, and during a catch-up one may run far ahead of the
-other, so a window closes by event time only when *both* streams' newest event times
-passed its end plus the grace period (or when the leading stream is a whole window
-further, so a stalled stream cannot hold windows open forever). A key that went quiet
-(no event for the grace period of wall time) closes by the wall clock. Later events of
-a closed window are counted and dropped.
+(event time, so a replay builds the same windows). Kafka orders events only within a
+partition, and completions and responses come from two topics read independently, so
+during a catch-up one partition may run hours ahead of another. The watermark is
+therefore the *minimum* over sources (topic partitions) of the newest event time each
+has delivered; a source with no event for ``idle_ms`` of wall time is left out (an idle
+partition must not hold every window open). A window closes when the watermark passes
+its end plus the grace period, or, for a key that went quiet, when the wall clock does.
+Later events of a closed window are counted and dropped.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drift.features import FeatureRow, Stream
+from drift.features import FeatureRow
 from drift.sample import FeatureSample, SampleBuilder
+
+Source = tuple[str, int]
+"""Where events come from: (topic, partition)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -57,17 +61,25 @@ class TumblingWindows:
         self.grace_ms = grace_ms
         self.capacity = capacity
         self.dimension = dimension
+        self.idle_ms = max(grace_ms, 1000)
         self._open: dict[tuple[WindowKey, int], SampleBuilder] = {}
         self._closed_until: dict[WindowKey, int] = {}
-        self._newest: dict[WindowKey, dict[Stream, int]] = {}
+        self._sources: dict[Source, tuple[int, int]] = {}  # newest event time, last arrival
         self._arrived: dict[WindowKey, int] = {}
         self.late_events = 0
 
     def add(
-        self, key: WindowKey, event_time_ms: int, row: FeatureRow, arrival_ms: int = 0
+        self,
+        key: WindowKey,
+        event_time_ms: int,
+        row: FeatureRow,
+        arrival_ms: int = 0,
+        source: Source = ("", 0),
     ) -> list[ClosedWindow]:
-        """Add one event (``arrival_ms``: wall clock); return the windows of ``key`` it closes."""
+        """Add one event read from ``source`` at wall time ``arrival_ms``; return the windows it closes."""
         self._arrived[key] = max(self._arrived.get(key, arrival_ms), arrival_ms)
+        newest, _ = self._sources.get(source, (event_time_ms, arrival_ms))
+        self._sources[source] = (max(newest, event_time_ms), arrival_ms)
         start = event_time_ms - event_time_ms % self.length_ms
         if start + self.length_ms <= self._closed_until.get(key, -1):
             self.late_events += 1
@@ -76,22 +88,24 @@ class TumblingWindows:
         if builder is None:
             builder = self._open[(key, start)] = SampleBuilder(self.capacity, self.dimension, seed=start)
         builder.add(row)
-        newest = self._newest.setdefault(key, {})
-        newest[row.stream] = max(newest.get(row.stream, event_time_ms), event_time_ms)
-        trailing = min(newest.get(s, -1) for s in Stream)
-        leading = max(newest.values())
-        return self._close(
-            lambda k, end: (
-                k == key
-                and (end + self.grace_ms <= trailing or end + self.grace_ms + self.length_ms <= leading)
-            )
-        )
+        watermark = self.watermark(arrival_ms)
+        return self._close(lambda _key, end: end + self.grace_ms <= watermark)
+
+    def watermark(self, now_ms: int) -> int:
+        """Minimum newest event time over the sources active within ``idle_ms`` of ``now_ms``."""
+        active = [newest for newest, arrived in self._sources.values() if arrived + self.idle_ms > now_ms]
+        if active:
+            return min(active)
+        return max((newest for newest, _ in self._sources.values()), default=-1)
 
     def close_due(self, now_ms: int) -> list[ClosedWindow]:
-        """Close windows past end plus grace on the wall clock whose key had no event for the grace period."""
-        quiet = max(self.grace_ms, 1000)
+        """Close windows the watermark passed, and quiet keys' windows past end plus grace (wall clock)."""
+        watermark = self.watermark(now_ms)
         return self._close(
-            lambda key, end: end + self.grace_ms <= now_ms and self._arrived.get(key, 0) + quiet <= now_ms
+            lambda key, end: (
+                end + self.grace_ms <= watermark
+                or (end + self.grace_ms <= now_ms and self._arrived.get(key, 0) + self.idle_ms <= now_ms)
+            )
         )
 
     def _close(self, due: Callable[[WindowKey, int], bool]) -> list[ClosedWindow]:
