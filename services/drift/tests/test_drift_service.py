@@ -2,7 +2,7 @@
 
 Events are produced with event times in the past (hour windows of the stack's default
 settings), for a model version of their own: the first hour becomes the baseline, the
-second is the same traffic, the third moves a share of the traffic to another language,
+second is the same traffic, the third is all in the language that was rarest,
 and a few events of a fourth hour close the third by event time.
 """
 
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
-from drift.synthetic import base_profile, shifted_profile
+from drift.detector import TEST_COUNT
+from drift.features import FEATURES
+from drift.synthetic import base_profile
 from drift.traffic import draw_events
 from llmops import topics
 from llmops.codec import AvroCodec
@@ -97,7 +100,19 @@ async def _produce(producer: AIOKafkaProducer, codec: AvroCodec, pairs: list[Any
     await producer.flush()
 
 
-async def _reports(bootstrap: str, codec: AvroCodec, version: str, windows: int) -> list[dict[str, Any]]:
+def _complete(reports: list[dict[str, Any]], windows: list[int]) -> bool:
+    """Every window has all its reports (one per feature and test, or one per feature without verdict)."""
+    for window in windows:
+        mine = [r for r in reports if r["window_start"] == window]
+        expected = len(FEATURES) if any(r["test"] == "min_samples" for r in mine) else TEST_COUNT
+        if len(mine) < expected:
+            return False
+    return True
+
+
+async def _reports(
+    bootstrap: str, codec: AvroCodec, version: str, windows: list[int]
+) -> list[dict[str, Any]]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -109,7 +124,7 @@ async def _reports(bootstrap: str, codec: AvroCodec, version: str, windows: int)
         await consumer.seek_to_beginning(*assigned)
         found: list[dict[str, Any]] = []
         deadline = time.monotonic() + 120
-        while len({r["window_start"] for r in found}) < windows and time.monotonic() < deadline:
+        while not _complete(found, windows) and time.monotonic() < deadline:
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 reports = (codec.decode(r.value, "drift_report") for r in records)
                 found.extend(r for r in reports if r["model_version"] == version)
@@ -123,18 +138,20 @@ async def test_reports_and_drift_from_the_running_service(
 ) -> None:
     version, rng = f"e2e-{uuid.uuid4()}", np.random.default_rng(31)
     before = base_profile(rng)
-    after = shifted_profile(before, "language", rng)
+    rarest = int(np.argmin(before.languages))
+    after = replace(before, languages=tuple(float(i == rarest) for i in range(len(before.languages))))
     for index, profile in enumerate([before, before, after]):
         await _produce(
             producer, codec, draw_events(profile, 150, H0 + index * HOUR, HOUR - 120_000, rng), version
         )
     await _produce(producer, codec, draw_events(before, 3, H0 + 3 * HOUR + 120_000, 1000, rng), version)
 
-    reports = await _reports(kafka_bootstrap, codec, version, windows=2)
+    reports = await _reports(kafka_bootstrap, codec, version, [H0 + HOUR, H0 + 2 * HOUR])
 
     by_window = {w: [r for r in reports if r["window_start"] == w] for w in (H0 + HOUR, H0 + 2 * HOUR)}
     assert all(by_window.values()), f"reports for windows: {sorted({r['window_start'] for r in reports})}"
     assert not any(r["drifted"] for r in by_window[H0 + HOUR])
-    assert "prompt_language" in {r["feature"] for r in by_window[H0 + 2 * HOUR] if r["drifted"]}
+    drifted = {r["feature"] for r in by_window[H0 + 2 * HOUR] if r["drifted"]}
+    assert "prompt_language" in drifted, [(r["feature"], r["test"], r["current_size"]) for r in reports]
     assert {r["reference_version"] for r in reports} == {"1"}
     assert {r["current_size"] for r in by_window[H0 + HOUR] if r["feature"] == "prompt_tokens"} == {150}
