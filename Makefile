@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv/bin
 RUN_DIR ?= .llmops
 
-.PHONY: setup demo test test-unit lint format up down status bench clean eval-guardrails
+.PHONY: setup demo test test-unit lint format up down status bench clean eval-guardrails eval-drift
 
 setup: .venv/.bootstrapped
 
@@ -47,6 +47,8 @@ bench: setup  ## Benchmarks (not part of the tests); one: make bench BENCH=gatew
 eval-guardrails: setup  ## Score the guardrails chains on their labelled set (development and held-out parts).
 	$(VENV)/llmops guardrails eval --dataset services/guardrails/eval/dev.jsonl
 	$(VENV)/llmops guardrails eval --dataset services/guardrails/eval/heldout.jsonl
+eval-drift: setup  ## Drift detection accuracy on synthetic streams with designed shifts (table).
+	$(VENV)/llmops drift eval
 
 clean: down
 	rm -rf $(RUN_DIR)

@@ -1,4 +1,4 @@
-"""The drift pipeline: taps on completions and responses, each event counted by topic and model.
+"""The drift pipeline: taps on completions and responses, timers, each event counted by topic and model.
 
 The faust agents are driven with ``agent.test_context()`` (drift produces nothing, so no
 broker is needed); prometheus counters are global, so tests compare before and after.
@@ -13,13 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from prometheus_client import REGISTRY
+from prometheus_client import REGISTRY, CollectorRegistry
 
 from drift.pipeline import build
 from drift.settings import DriftSettings
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.events import InferenceTimings, LlmCompletion, LlmRequest, LlmResponse, ModelLineage, TokenUsage
+from llmops.metric_defs import pipeline_metrics
 from llmops.settings import Environment
 from llmops.streaming_service import StreamingService
 
@@ -133,7 +134,12 @@ async def _eventually(condition: Callable[[], bool], timeout_s: float = 5.0) -> 
 @pytest.fixture(scope="module")
 def service() -> StreamingService:
     return build(
-        DriftSettings(kafka_bootstrap="127.0.0.1:1", http_port=_free_port(), environment=Environment.LOCAL)
+        DriftSettings(
+            kafka_bootstrap="127.0.0.1:1",
+            redis_url="redis://127.0.0.1:1/0",
+            http_port=_free_port(),
+            environment=Environment.LOCAL,
+        )
     )
 
 
@@ -191,3 +197,23 @@ async def test_invalid_event_is_dead_lettered_not_counted(
     assert dead["payload"] == wrong_schema
     assert "expected a completion event" in dead["error"]
     assert _observed(topics.COMPLETIONS.name, "drift-test-c") == before
+
+
+def test_window_timer_and_sanity_crontab_are_scheduled(service: StreamingService) -> None:
+    """One timer closes quiet windows; the sanity crontab is on by default (DRIFT_SANITY_CRON)."""
+    assert len(service.app._app_tasks) == 2
+
+
+def test_sanity_crontab_can_be_disabled() -> None:
+    quiet = build(
+        DriftSettings(
+            kafka_bootstrap="127.0.0.1:1",
+            redis_url="redis://127.0.0.1:1/0",
+            http_port=_free_port(),
+            environment=Environment.LOCAL,
+            sanity_cron="",
+        ),
+        metrics=pipeline_metrics("drift", CollectorRegistry()),
+    )
+
+    assert len(quiet.app._app_tasks) == 1
