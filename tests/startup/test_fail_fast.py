@@ -34,7 +34,11 @@ DEAD_REDIS = f"redis://127.0.0.1:{free_port()}/0"
             [DEAD_KAFKA, DEAD_HTTP, DEAD_FALLBACK],
         ),
         ("guardrails", {"GUARDRAILS_KAFKA_BOOTSTRAP": DEAD_KAFKA}, [DEAD_KAFKA]),
-        ("drift", {"DRIFT_KAFKA_BOOTSTRAP": DEAD_KAFKA}, [DEAD_KAFKA]),
+        (
+            "drift",
+            {"DRIFT_KAFKA_BOOTSTRAP": DEAD_KAFKA, "DRIFT_REDIS_URL": DEAD_REDIS},
+            [DEAD_KAFKA, DEAD_REDIS],
+        ),
         (
             "audit",
             {"AUDIT_KAFKA_BOOTSTRAP": DEAD_KAFKA, "AUDIT_ELASTICSEARCH_URL": DEAD_HTTP},

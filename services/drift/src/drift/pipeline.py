@@ -23,13 +23,14 @@ from drift.reports import RetrainPolicy
 from drift.sanity_job import SanityJob
 from drift.settings import DriftSettings
 from drift.windows import TumblingWindows
-from llmops import topics
+from llmops import preflight, topics
 from llmops.streaming_service import StreamingService
 
 
 def build(settings: DriftSettings, **faust_overrides: Any) -> StreamingService:
     """Wire the drift service: taps, windows, tests, outputs, timers."""
     service = StreamingService("drift", settings, **faust_overrides)
+    service.preflight.append(preflight.redis(settings.redis_url))
     redis = aioredis.Redis.from_url(settings.redis_url)
     embedder = make_embedder(settings.embedding, settings.embedding_dimension)
     monitor = DriftMonitor(
