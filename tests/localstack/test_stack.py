@@ -128,3 +128,17 @@ def test_foreground_up_stops_everything_on_ctrl_c(tmp_path: Path) -> None:
         if cli.poll() is None:
             cli.kill()
     assert not [p.name for p in recorded if processes.is_running(p.pid, p.start_time)]
+
+
+def test_reset_data_refuses_while_running_and_clears_after(tmp_path: Path) -> None:
+    stack = _stack(tmp_path)
+    stack.up(only={"redis"})
+    try:
+        with pytest.raises(ConfigurationError, match="cannot reset data while redis run"):
+            stack.reset_data()
+    finally:
+        stack.down()
+    assert (tmp_path / "run" / "redis-data").exists()
+    stack.reset_data()
+    assert not (tmp_path / "run" / "redis-data").exists()
+    assert (tmp_path / "run" / "logs").exists()

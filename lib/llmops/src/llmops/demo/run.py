@@ -12,8 +12,14 @@ from llmops.localstack.stack import LocalStack
 
 
 def run_demo(config: StackConfig, model: str = "llama-3.1-8b", keep_running: bool = False) -> DemoReport:
-    """Run the demo end to end and return its report; the stack is stopped unless ``keep_running``."""
+    """Run the demo end to end on fresh data and return its report.
+
+    The demo's run directory starts empty every time (data of an older run, or an older
+    version of the platform, must not change the result); the stack is stopped at the end
+    unless ``keep_running``.
+    """
     stack = LocalStack(config)
+    stack.reset_data()
     stack.up()
     try:
         return asyncio.run(_exercise(config, model))

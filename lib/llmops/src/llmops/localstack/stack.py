@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from llmops.localstack.probes import wait_until
 from llmops.localstack.state import StackState, Started
 
 log = logging.getLogger(__name__)
+
+DATA_DIRS = ("redis-data", "noida-data", "prometheus-data")
+"""Sub-directories of the run directory holding the servers' data."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class LocalStack:
                 f"the stack is already running in {self.config.run_dir}: {names}; run `llmops down` first"
             )
         self.config.run_dir.mkdir(parents=True, exist_ok=True)
-        for sub in ("logs", "redis-data", "noida-data", "prometheus-data"):
+        for sub in ("logs", *DATA_DIRS):
             (self.config.run_dir / sub).mkdir(exist_ok=True)
         self._write_prometheus_config()
         wanted = [c for c in components.all_components(self.config) if only is None or c.name in only]
@@ -78,6 +82,18 @@ class LocalStack:
             self.state.clear()
             raise
         return started
+
+    def reset_data(self) -> None:
+        """Delete the data of a stopped stack (Kafka, Elasticsearch, Redis, Prometheus); keep logs.
+
+        Raises:
+            ConfigurationError: When a stack is running in this run directory.
+        """
+        running = [p.name for p in self.state.read() if processes.is_running(p.pid, p.start_time)]
+        if running:
+            raise ConfigurationError(f"cannot reset data while {', '.join(running)} run: `llmops down` first")
+        for sub in DATA_DIRS:
+            shutil.rmtree(self.config.run_dir / sub, ignore_errors=True)
 
     def create_topics(self) -> None:
         """Create every platform topic with its partition count (idempotent)."""
