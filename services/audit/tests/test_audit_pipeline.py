@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from prometheus_client import CollectorRegistry
 
 from audit import pipeline
 from audit.settings import AuditSettings
 from llmops import topics
+from llmops.localstack.ports import free_port
 from llmops.settings import Environment
 from llmops.streaming_service import StreamingService
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
 def service() -> StreamingService:
     settings = AuditSettings(
         kafka_bootstrap="127.0.0.1:1",
-        http_port=_free_port(),
+        http_port=free_port(),
         environment=Environment.LOCAL,
         elasticsearch_url="http://es-0:9200",
         index="audit-test",

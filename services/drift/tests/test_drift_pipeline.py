@@ -6,10 +6,6 @@ broker is needed); prometheus counters are global, so tests compare before and a
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,9 +16,11 @@ from drift.settings import DriftSettings
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.events import InferenceTimings, LlmCompletion, LlmRequest, LlmResponse, ModelLineage, TokenUsage
+from llmops.localstack.ports import free_port
 from llmops.metric_defs import pipeline_metrics
 from llmops.settings import Environment
 from llmops.streaming_service import StreamingService
+from llmops.testing.helpers import eventually
 
 COMPLETION_AGENT = "drift_completion_agent"
 RESPONSE_AGENT = "drift_response_agent"
@@ -117,27 +115,13 @@ def _observed(topic: str, model: str) -> float:
     return value or 0.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-async def _eventually(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.005)
-
-
 @pytest.fixture(scope="module")
 def service() -> StreamingService:
     return build(
         DriftSettings(
             kafka_bootstrap="127.0.0.1:1",
             redis_url="redis://127.0.0.1:1/0",
-            http_port=_free_port(),
+            http_port=free_port(),
             environment=Environment.LOCAL,
         )
     )
@@ -168,7 +152,7 @@ async def test_each_event_is_counted_by_topic_and_model(
     async with service.app.agents[agent_name].test_context() as agent:
         for _ in range(3):
             await agent.put(value=codec.encode(schema, event), key=b"r-1")
-        await _eventually(lambda: _observed(topic, model) == before + 3)
+        await eventually(lambda: _observed(topic, model) == before + 3)
 
     assert _observed(topic, model) == before + 3
     other = topics.RESPONSES.name if topic == topics.COMPLETIONS.name else topics.COMPLETIONS.name
@@ -189,7 +173,7 @@ async def test_invalid_event_is_dead_lettered_not_counted(
 
     async with service.app.agents[COMPLETION_AGENT].test_context() as agent:
         await agent.put(value=wrong_schema, key=b"r-1")
-        await _eventually(lambda: len(sent) == 1)
+        await eventually(lambda: len(sent) == 1)
 
     ((topic, value, key),) = sent
     assert (topic, key) == (topics.DEADLETTER.name, b"r-1")
@@ -209,7 +193,7 @@ def test_sanity_crontab_can_be_disabled() -> None:
         DriftSettings(
             kafka_bootstrap="127.0.0.1:1",
             redis_url="redis://127.0.0.1:1/0",
-            http_port=_free_port(),
+            http_port=free_port(),
             environment=Environment.LOCAL,
             sanity_cron="",
         ),

@@ -6,11 +6,7 @@ simulator; the service's producer is replaced by a recorder.
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +21,10 @@ from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.errors import ConfigurationError
 from llmops.events import LlmRequest
+from llmops.localstack.ports import free_port
 from llmops.settings import Environment
 from llmops.streaming_service import StreamingService
+from llmops.testing.helpers import Produced, eventually
 from tgi_simulator import SimulatorConfig
 from tgi_simulator.server import running_simulator
 
@@ -34,33 +32,10 @@ AGENT = "inference_request_agent"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 
 
-@dataclass(frozen=True)
-class Produced:
-    topic: str
-    value: bytes
-    key: bytes | None
-    partition: int | None
-    headers: list[tuple[str, bytes]]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-async def _eventually(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.005)
-
-
 def _settings(tgi_url: str, catalog_path: Path = DEFAULT_CATALOG, **overrides: Any) -> InferenceSettings:
     values: dict[str, Any] = {
         "kafka_bootstrap": "127.0.0.1:1",
-        "http_port": _free_port(),
+        "http_port": free_port(),
         "environment": Environment.LOCAL,
         "tgi_url": tgi_url,
         "fallback_url": tgi_url,
@@ -132,7 +107,7 @@ async def test_request_becomes_a_completion_keyed_by_request(
         await agent.put(
             value=codec.encode("request", chat_request), key=b"req-1", headers=[("traceparent", traceparent)]
         )
-        await _eventually(lambda: len(produced) == 1)
+        await eventually(lambda: len(produced) == 1)
 
     (record,) = produced
     assert (record.topic, record.key, record.partition) == (topics.COMPLETIONS.name, b"req-1", None)
@@ -172,7 +147,7 @@ async def test_hung_backend_does_not_stop_other_partitions(
             await agent.put(
                 value=codec.encode("request", request), key=request["request_id"].encode(), partition=1
             )
-        await _eventually(lambda: len(produced) == 9, timeout_s=20.0)
+        await eventually(lambda: len(produced) == 9, timeout_s=20.0)
 
         answered = {
             codec.decode(r.value, "completion")["request_id"]: codec.decode(r.value, "completion")
@@ -186,7 +161,7 @@ async def test_hung_backend_does_not_stop_other_partitions(
         assert all(c["error"] is not None and c["error"]["http_status"] == 503 for c in refused)
 
         await _set_faults(hung_url, hang_rate=0.0)
-        await _eventually(lambda: len(produced) == 11, timeout_s=20.0)
+        await eventually(lambda: len(produced) == 11, timeout_s=20.0)
 
     last = [codec.decode(r.value, "completion") for r in produced[9:]]
     assert all(c["error"] is None and c["model"]["alias"] == "stuck-8b" for c in last)
@@ -204,7 +179,7 @@ async def test_undecodable_request_is_dead_lettered_with_its_bytes(
 ) -> None:
     async with service.app.agents[AGENT].test_context() as agent:
         await agent.put(value=b"\xc3\x01not avro", key=b"bad-1")
-        await _eventually(lambda: len(produced) == 1)
+        await eventually(lambda: len(produced) == 1)
 
     (record,) = produced
     assert (record.topic, record.key) == (topics.DEADLETTER.name, b"bad-1")
@@ -238,7 +213,7 @@ async def test_invalid_request_is_dead_lettered_with_the_reason(
     request: LlmRequest = {**chat_request, **change}  # type: ignore[typeddict-item]
     async with service.app.agents[AGENT].test_context() as agent:
         await agent.put(value=codec.encode("request", request), key=b"bad-2")
-        await _eventually(lambda: len(produced) == 1)
+        await eventually(lambda: len(produced) == 1)
 
     (record,) = produced
     assert record.topic == topics.DEADLETTER.name

@@ -1,0 +1,30 @@
+"""Small helpers the services' tests share (kept here, not copied into each test module)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Produced:
+    """One record a service under test produced (captured instead of sent to Kafka)."""
+
+    topic: str
+    value: bytes
+    key: bytes | None
+    partition: int | None
+    headers: list[tuple[str, bytes]]
+
+
+async def eventually(condition: Callable[[], bool], timeout_s: float = 5.0, poll_s: float = 0.005) -> None:
+    """Wait until ``condition()`` holds; fail the test after ``timeout_s``.
+
+    A wait for an outcome, not a timing assertion: the timeout only bounds a hang.
+    """
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(poll_s)
