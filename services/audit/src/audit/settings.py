@@ -26,6 +26,11 @@ class AuditSettings(ServiceSettings):
         bulk_flush_interval_s: Longest wait of a record before its batch is sent.
         bulk_concurrent_requests: ``_bulk`` requests in flight at once.
         max_in_flight: Records awaiting their Elasticsearch ack before reading pauses.
+        changelog_linger_s: How long a join-table changelog write waits to share a produce
+            request with others (throughput; audit is not on the caller's latency path).
+        changelog_batch_bytes: Largest changelog produce batch per partition.
+        max_poll_records: Most source events handed over by one consumer poll.
+        fetch_max_bytes: Most bytes fetched per source partition and request.
         kafka_session_timeout_s: Consumer session timeout: how soon a crashed worker's
             partitions move to another worker (faust's default, 60 s, stalls the audit trail
             that long after a crash).
@@ -50,6 +55,10 @@ class AuditSettings(ServiceSettings):
     bulk_flush_interval_s: float = Field(default=0.2, gt=0)
     bulk_concurrent_requests: int = Field(default=2, ge=1)
     max_in_flight: int = Field(default=5000, ge=1)
+    changelog_linger_s: float = Field(default=0.005, ge=0)
+    changelog_batch_bytes: int = Field(default=512 * 1024, ge=1)
+    max_poll_records: int = Field(default=2000, ge=1)
+    fetch_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     kafka_session_timeout_s: float = Field(default=10.0, gt=0)
     group_instance_id: str | None = None
     user_hash_key: SecretStr = SecretStr("llmops-dev-user-hash-key")
