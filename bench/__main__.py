@@ -15,8 +15,12 @@ def available() -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """Run the named benchmarks (all by default); return non-zero if any failed."""
-    names = argv or available()
+    """Run the named benchmarks (all by default); return non-zero if any failed.
+
+    Options after the names go to every named benchmark: ``python -m bench audit --records 2000``.
+    """
+    first_option = next((i for i, arg in enumerate(argv) if arg.startswith("-")), len(argv))
+    names, options = argv[:first_option] or available(), argv[first_option:]
     unknown = sorted(set(names) - set(available()))
     if unknown:
         print(
@@ -28,7 +32,7 @@ def main(argv: list[str]) -> int:
     for name in names:
         print(f"\n### bench {name}", flush=True)
         module = importlib.import_module(f"bench.{name}")
-        failed += int(module.main([]) != 0)
+        failed += int(module.main(options) != 0)
     return 1 if failed else 0
 
 
