@@ -131,10 +131,13 @@ def main(argv: list[str]) -> int:
     if "--no-service" not in argv:
         from bench._guardrails_service import service_rate
 
-        rate, count = service_rate(cases, 600 if "--quick" in argv else 3000)
-        print(
-            f"service throughput: {count} completions -> responses through Kafka (noida-db): {rate:.0f} msg/s"
-        )
+        count = 600 if "--quick" in argv else 3000
+        for mode, env in (("per-event", {"GUARDRAILS_BATCH_MAX_EVENTS": "0"}), ("batch", {})):
+            rate, count = service_rate(cases, count, env)
+            print(
+                f"service throughput ({mode:>9}): {count} completions -> responses through Kafka"
+                f" (noida-db): {rate:.0f} msg/s"
+            )
     return 0
 
 

@@ -78,7 +78,10 @@ def produced(service: StreamingService, monkeypatch: pytest.MonkeyPatch) -> list
     return records
 
 
-async def _push(service: StreamingService, value: bytes, key: bytes, headers: Any = None) -> None:
+async def _push(
+    service: StreamingService, produced: list[Produced], value: bytes, key: bytes, headers: Any = None
+) -> None:
+    """Put one event and keep the agent running until it produced (batches flush on a timer)."""
     async with service.app.agents[AGENT].test_context() as agent:
         await agent.put(value=value, key=key, headers=headers)
 
@@ -97,8 +100,9 @@ async def test_response_goes_to_the_reply_address_of_its_request(
     completion["text"] = "Done: wrote to leo@exemple.fr"
     traceparent = f"00-{TRACE_ID}-00f067aa0ba902b7-01".encode()
 
-    await _push(service, codec.encode("completion", completion), b"req-key", [("traceparent", traceparent)])
-    await _eventually(lambda: len(produced) == 1)
+    await _push(
+        service, produced, codec.encode("completion", completion), b"req-key", [("traceparent", traceparent)]
+    )
 
     (record,) = produced
     assert (record.topic, record.partition) == ("llm.responses.v1", 4)
@@ -119,8 +123,7 @@ async def test_without_reply_address_the_response_goes_to_the_responses_topic_by
 ) -> None:
     completion["request"]["reply_to"] = None
 
-    await _push(service, codec.encode("completion", completion), b"k2")
-    await _eventually(lambda: len(produced) == 1)
+    await _push(service, produced, codec.encode("completion", completion), b"k2")
 
     assert (produced[0].topic, produced[0].partition) == (topics.RESPONSES.name, None)
     assert produced[0].key == completion["request_id"].encode()
@@ -130,8 +133,7 @@ async def test_without_reply_address_the_response_goes_to_the_responses_topic_by
 async def test_undecodable_completion_is_dead_lettered_with_its_bytes(
     service: StreamingService, produced: list[Produced], codec: AvroCodec
 ) -> None:
-    await _push(service, b"not avro at all", b"bad-key")
-    await _eventually(lambda: len(produced) == 1)
+    await _push(service, produced, b"not avro at all", b"bad-key")
 
     (record,) = produced
     assert (record.topic, record.key) == (topics.DEADLETTER.name, b"bad-key")

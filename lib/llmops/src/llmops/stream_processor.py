@@ -64,8 +64,12 @@ class EventProcessor:
 
     async def process(self, raw: RawEvent) -> None:
         """Process one event; returns when it may be acknowledged."""
-        started = time.perf_counter()
         self.metrics.consumed.labels(raw.topic).inc()
+        await self.process_counted(raw)
+
+    async def process_counted(self, raw: RawEvent) -> None:
+        """:meth:`process` for an event already counted as consumed (a batch's fallback)."""
+        started = time.perf_counter()
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:
                 event = self.codec.decode(raw.value or b"", self.schema)
@@ -90,6 +94,10 @@ class EventProcessor:
                 )
                 attempt += 1
                 await asyncio.sleep(delay)
+
+    async def dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
+        """Dead-letter ``raw`` (retrying the produce); raises when the invalid-share budget is spent."""
+        await self._dead_letter(raw, error)
 
     async def _dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
         log.warning("dead-lettering invalid event", extra={"error": error.reason})

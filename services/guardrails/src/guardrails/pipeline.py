@@ -47,5 +47,13 @@ def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingServ
         elif decision.response is not None:
             await send_response(decision.response, completion["request"], raw)
 
-    service.consume(topics.COMPLETIONS, guard_completion, concurrency=settings.concurrency)
+    if settings.batch_max_events:
+        service.consume_batch(
+            topics.COMPLETIONS,
+            guard_completion,
+            max_events=settings.batch_max_events,
+            within_s=settings.batch_within_ms / 1000,
+        )
+    else:
+        service.consume(topics.COMPLETIONS, guard_completion, concurrency=settings.concurrency)
     return service

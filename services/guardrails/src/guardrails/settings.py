@@ -17,7 +17,13 @@ class GuardrailsSettings(ServiceSettings):
     Attributes:
         policy_file: The per-tenant policy (YAML); the packaged default policy when unset.
             Its ``version`` is recorded on every response. A bad file stops start-up.
-        concurrency: Events processed concurrently per worker (overlaps produce round trips).
+        concurrency: Concurrent actors per worker in per-event mode (``batch_max_events``
+            0), overlapping produce round trips. Batch mode runs one actor.
+        batch_max_events: Largest batch of completions guarded before their responses'
+            acks are awaited together (one round trip per batch, not per response); 0
+            processes events one by one, each awaiting its own ack.
+        batch_within_ms: How long a batch may wait to fill; at light load it is the most
+            latency batching adds, so keep it to a few milliseconds.
         producer_linger_ms: How long the producer may wait to batch responses. 0 (the default)
             sends each at once for the lowest latency; 1-5 ms batches under load and raises
             throughput at that cost in latency.
@@ -28,5 +34,7 @@ class GuardrailsSettings(ServiceSettings):
 
     http_port: int = 8082
     policy_file: Path | None = None
-    concurrency: int = 16
+    concurrency: int = Field(default=16, ge=1, le=256)
+    batch_max_events: int = Field(default=500, ge=0, le=10_000)
+    batch_within_ms: float = Field(default=2.0, gt=0.0, le=1000.0)
     producer_linger_ms: float = Field(default=0.0, ge=0.0, le=100.0)

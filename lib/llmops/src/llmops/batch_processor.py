@@ -1,0 +1,114 @@
+"""Batch processing: handle a batch's events, then wait once for all their outputs.
+
+The per-event path (:class:`~llmops.stream_processor.EventProcessor`) awaits each
+output's broker acknowledgement before the next event, one round trip per event. Here
+a batch's events are decoded and handled one after another while their handlers'
+produces are only *scheduled* (see :func:`deferring`); the acknowledgements of all of
+them are then awaited together, and only after that does :meth:`BatchProcessor.process_batch`
+return, so the caller acknowledges the input events only once their outputs are
+durable (acks=all). Failures keep the per-event classification:
+
+* an invalid event is dead-lettered on its own, within the invalid-share budget;
+* an event whose handler raised a retriable error, or one of whose scheduled outputs
+  failed, is processed again on the per-event path (awaited produce, retried with
+  backoff), so it is never acknowledged without its output (at least once);
+* anything else propagates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from llmops.dead_letter import RawEvent
+from llmops.errors import InvalidMessage, MessageRejected, RetriableError
+from llmops.jsonlog import log_context
+from llmops.stream_processor import EventProcessor
+
+log = logging.getLogger(__name__)
+
+Delivery = Awaitable[Any]
+
+_deferred: ContextVar[list[Delivery] | None] = ContextVar("llmops_deferred_deliveries", default=None)
+
+
+@contextmanager
+def deferring() -> Iterator[list[Delivery]]:
+    """Collect, in the current task, the deliveries that producers schedule instead of awaiting."""
+    deliveries: list[Delivery] = []
+    token = _deferred.set(deliveries)
+    try:
+        yield deliveries
+    finally:
+        _deferred.reset(token)
+
+
+def deferred_deliveries() -> list[Delivery] | None:
+    """The list a producer appends its delivery future to, or None when it must await it."""
+    return _deferred.get()
+
+
+class BatchProcessor:
+    """Run an :class:`EventProcessor`'s handler over batches of raw events.
+
+    Args:
+        events: The per-event processor (codec, handler, dead letters, metrics, backoff);
+            it also serves as the fallback for the events of a batch that failed.
+    """
+
+    def __init__(self, events: EventProcessor) -> None:
+        self.events = events
+
+    async def process_batch(self, raws: Sequence[RawEvent]) -> None:
+        """Process a batch; returns when all of its events may be acknowledged."""
+        started = time.perf_counter()
+        staged = [await self._stage(raw) for raw in raws]
+        delivered = await asyncio.gather(*(self._delivered(deliveries) for deliveries in staged))
+        metrics = self.events.metrics
+        for raw, deliveries, ok in zip(raws, staged, delivered, strict=True):
+            if deliveries is None:
+                continue
+            if ok:
+                self.events.dead_letters.record_valid()
+                metrics.processing.labels(raw.topic).observe(time.perf_counter() - started)
+            else:
+                await self.events.process_counted(raw)
+
+    async def _stage(self, raw: RawEvent) -> list[Delivery] | None:
+        """Decode and handle ``raw`` with deferred produces; None when it was dead-lettered."""
+        self.events.metrics.consumed.labels(raw.topic).inc()
+        with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
+            try:
+                with deferring() as deliveries:
+                    event = self.events.codec.decode(raw.value or b"", self.events.schema)
+                    with log_context(request_id=event.get("request_id"), tenant=event.get("tenant")):
+                        await self.events.handle(event, raw)
+            except InvalidMessage as exc:
+                await self.events.dead_letter(raw, exc)
+                return None
+            except (RetriableError, MessageRejected) as exc:
+                log.warning(
+                    "retriable failure in a batch, retrying the event alone", extra={"error": str(exc)}
+                )
+                deliveries.append(_failed(exc))
+        return deliveries
+
+    async def _delivered(self, deliveries: list[Delivery] | None) -> bool:
+        if not deliveries:
+            return True
+        outcomes = await asyncio.gather(*deliveries, return_exceptions=True)
+        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        for failure in failures[:1]:
+            log.warning("scheduled produce failed, retrying the event alone", extra={"error": str(failure)})
+        return not failures
+
+
+def _failed(error: BaseException) -> Delivery:
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    future.set_exception(error)
+    return future
