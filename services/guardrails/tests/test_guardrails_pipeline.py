@@ -6,11 +6,6 @@ producer is replaced by a recorder, so what would be produced is checked byte fo
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -21,41 +16,20 @@ from guardrails.settings import GuardrailsSettings
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.events import ChatMessage, LlmCompletion
+from llmops.localstack.ports import free_port
 from llmops.settings import Environment
 from llmops.streaming_service import StreamingService
+from llmops.testing.helpers import Produced, record_sends
 
 AGENT = "guardrails_completion_agent"
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
-
-
-@dataclass(frozen=True)
-class Produced:
-    topic: str
-    value: bytes
-    key: bytes | None
-    partition: int | None
-    headers: list[tuple[str, bytes]]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-async def _eventually(condition: Callable[[], bool], timeout_s: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.005)
 
 
 @pytest.fixture(scope="module")
 def service() -> StreamingService:
     settings = GuardrailsSettings(
         kafka_bootstrap="127.0.0.1:1",
-        http_port=_free_port(),
+        http_port=free_port(),
         environment=Environment.LOCAL,
     )
     return build(settings)
@@ -63,19 +37,7 @@ def service() -> StreamingService:
 
 @pytest.fixture
 def produced(service: StreamingService, monkeypatch: pytest.MonkeyPatch) -> list[Produced]:
-    records: list[Produced] = []
-
-    async def record(
-        topic: str,
-        value: bytes,
-        key: bytes | None = None,
-        partition: int | None = None,
-        headers: Any = None,
-    ) -> None:
-        records.append(Produced(topic, value, key, partition, list(headers or ())))
-
-    monkeypatch.setattr(service, "send", record)
-    return records
+    return record_sends(service, monkeypatch)
 
 
 async def _push(

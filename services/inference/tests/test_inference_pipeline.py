@@ -24,7 +24,7 @@ from llmops.events import LlmRequest
 from llmops.localstack.ports import free_port
 from llmops.settings import Environment
 from llmops.streaming_service import StreamingService
-from llmops.testing.helpers import Produced, eventually
+from llmops.testing.helpers import Produced, eventually, record_sends
 from tgi_simulator import SimulatorConfig
 from tgi_simulator.server import running_simulator
 
@@ -76,19 +76,7 @@ def service(sim_url: str, hung_url: str, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture
 def produced(service: StreamingService, monkeypatch: pytest.MonkeyPatch) -> list[Produced]:
-    records: list[Produced] = []
-
-    async def record(
-        topic: str,
-        value: bytes,
-        key: bytes | None = None,
-        partition: int | None = None,
-        headers: Any = None,
-    ) -> None:
-        records.append(Produced(topic, value, key, partition, list(headers or ())))
-
-    monkeypatch.setattr(service, "send", record)
-    return records
+    return record_sends(service, monkeypatch)
 
 
 def test_one_agent_reads_the_requests_topic(service: StreamingService) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,20 @@ async def eventually(condition: Callable[[], bool], timeout_s: float = 5.0, poll
     while not condition():
         assert time.monotonic() < deadline, "condition not met in time"
         await asyncio.sleep(poll_s)
+
+
+class _Monkeypatch(Protocol):
+    def setattr(self, target: object, name: str, value: object) -> None: ...
+
+
+def record_sends(service: object, monkeypatch: _Monkeypatch) -> list[Produced]:
+    """Replace ``service.send`` with a recorder; return the list it appends each record to."""
+    records: list[Produced] = []
+
+    async def record(
+        topic: str, value: bytes, key: bytes | None = None, partition: int | None = None, headers: Any = None
+    ) -> None:
+        records.append(Produced(topic, value, key, partition, list(headers or ())))
+
+    monkeypatch.setattr(service, "send", record)
+    return records
