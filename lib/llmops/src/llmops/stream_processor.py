@@ -82,27 +82,48 @@ class EventProcessor:
         self.metrics.processing.labels(raw.topic).observe(time.perf_counter() - started)
 
     async def _retrying(self, step: Callable[[], Awaitable[Any]]) -> None:
-        attempt = 0
-        while True:
-            try:
-                await step()
-                return
-            except (RetriableError, MessageRejected) as exc:
-                delay = self.backoff.delay(attempt)
-                log.warning(
-                    "retriable failure, retrying", extra={"error": str(exc), "retry_in_s": round(delay, 3)}
-                )
-                attempt += 1
-                await asyncio.sleep(delay)
+        await retry_retriable(step, self.backoff)
 
     async def dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
         """Dead-letter ``raw`` (retrying the produce); raises when the invalid-share budget is spent."""
         await self._dead_letter(raw, error)
 
     async def _dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
-        log.warning("dead-lettering invalid event", extra={"error": error.reason})
-        self.metrics.dead_lettered.labels(raw.topic, type(error).__name__).inc()
-        await self._retrying(lambda: self.dead_letters.dead_letter(raw, error))
+        await dead_letter_event(self.dead_letters, self.metrics, raw, error, self.backoff)
+
+
+async def retry_retriable(step: Callable[[], Awaitable[Any]], backoff: Backoff) -> None:
+    """Run ``step`` until it succeeds, backing off on retriable failures and back-pressure."""
+    attempt = 0
+    while True:
+        try:
+            await step()
+            return
+        except (RetriableError, MessageRejected) as exc:
+            delay = backoff.delay(attempt)
+            log.warning(
+                "retriable failure, retrying", extra={"error": str(exc), "retry_in_s": round(delay, 3)}
+            )
+            attempt += 1
+            await asyncio.sleep(delay)
+
+
+async def dead_letter_event(
+    dead_letters: DeadLetterQueue,
+    metrics: PipelineMetrics,
+    raw: RawEvent,
+    error: InvalidMessage,
+    backoff: Backoff,
+) -> None:
+    """Log, count and dead-letter ``raw``, retrying the produce until it is acknowledged.
+
+    Raises:
+        DeadLetterBudgetExceeded: After the event is safely dead-lettered, when the
+            invalid share of recent input is over the cap.
+    """
+    log.warning("dead-lettering invalid event", extra={"error": error.reason})
+    metrics.dead_lettered.labels(raw.topic, type(error).__name__).inc()
+    await retry_retriable(lambda: dead_letters.dead_letter(raw, error), backoff)
 
 
 def raw_event_from_faust(event: Any) -> RawEvent:

@@ -11,7 +11,6 @@ Invalid events go to the dead-letter topic, then are acknowledged.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -22,9 +21,9 @@ from audit.record import EMBEDDED_REQUEST
 from llmops import topics
 from llmops.backoff import Backoff
 from llmops.dead_letter import RawEvent
-from llmops.errors import InvalidMessage, RetriableError
+from llmops.errors import InvalidMessage
 from llmops.jsonlog import log_context
-from llmops.stream_processor import raw_event_from_faust
+from llmops.stream_processor import dead_letter_event, raw_event_from_faust
 from llmops.streaming_service import StreamingService
 
 log = logging.getLogger(__name__)
@@ -97,11 +96,5 @@ class Ingest:
         await stream.ack(event)
 
     async def _dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
-        log.warning("dead-lettering invalid event", extra={"error": error.reason})
-        self.service.metrics.dead_lettered.labels(raw.topic, type(error).__name__).inc()
-        for attempt in itertools.count():
-            try:
-                await self.service.dead_letters.dead_letter(raw, error)
-                return
-            except RetriableError:
-                await asyncio.sleep(DEAD_LETTER_BACKOFF.delay(attempt))
+        service = self.service
+        await dead_letter_event(service.dead_letters, service.metrics, raw, error, DEAD_LETTER_BACKOFF)
