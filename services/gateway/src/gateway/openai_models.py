@@ -21,50 +21,40 @@ class ResponseFormat(BaseModel):
     type: Literal["text", "json_object", "json_schema"] = "text"
 
 
-class ChatCompletionRequest(BaseModel):
-    """Body of ``POST /v1/chat/completions``."""
+class GenerationRequest(BaseModel):
+    """Fields OpenAI's chat and text completion bodies share."""
 
     model_config = ConfigDict(extra="ignore")
     model: str = Field(min_length=1, max_length=200)
-    messages: list[ChatMessageIn] = Field(min_length=1, max_length=256)
     max_tokens: int | None = Field(default=None, ge=1, le=32_768)
-    max_completion_tokens: int | None = Field(default=None, ge=1, le=32_768)
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     top_p: float | None = Field(default=None, gt=0.0, le=1.0)
     stop: str | list[str] | None = None
     seed: int | None = None
     user: str | None = Field(default=None, max_length=256)
     stream: bool = False
+
+    def stop_list(self) -> list[str]:
+        """Stop sequences as a list."""
+        if self.stop is None:
+            return []
+        return [self.stop] if isinstance(self.stop, str) else list(self.stop)
+
+
+class ChatCompletionRequest(GenerationRequest):
+    """Body of ``POST /v1/chat/completions``."""
+
+    messages: list[ChatMessageIn] = Field(min_length=1, max_length=256)
+    max_completion_tokens: int | None = Field(default=None, ge=1, le=32_768)
     response_format: ResponseFormat | None = None
     metadata: dict[str, str] | None = None
 
-    def stop_list(self) -> list[str]:
-        """Stop sequences as a list."""
-        if self.stop is None:
-            return []
-        return [self.stop] if isinstance(self.stop, str) else list(self.stop)
 
-
-class CompletionRequest(BaseModel):
+class CompletionRequest(GenerationRequest):
     """Body of ``POST /v1/completions`` (OpenAI's legacy text completions; one prompt)."""
 
-    model_config = ConfigDict(extra="ignore")
-    model: str = Field(min_length=1, max_length=200)
     prompt: str | list[str] = Field(description="One prompt (a list must hold exactly one string).")
-    max_tokens: int | None = Field(default=None, ge=1, le=32_768)
-    temperature: float | None = Field(default=None, ge=0.0, le=2.0)
-    top_p: float | None = Field(default=None, gt=0.0, le=1.0)
-    stop: str | list[str] | None = None
-    seed: int | None = None
-    user: str | None = Field(default=None, max_length=256)
-    stream: bool = False
     n: int = Field(default=1, ge=1, le=1, description="Only one choice is generated.")
-
-    def stop_list(self) -> list[str]:
-        """Stop sequences as a list."""
-        if self.stop is None:
-            return []
-        return [self.stop] if isinstance(self.stop, str) else list(self.stop)
 
     def prompt_text(self) -> str:
         """The single prompt (validated to be exactly one)."""
