@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from gateway.auth import Principal, TokenVerifier, require_scope
 from gateway.errors import ApiError
+from gateway.token_cache import VerifiedTokens
 
 SECRET = "test-secret-for-the-gateway-unit-tests-0123456789"
 ISSUER = "llmops-test"
@@ -81,9 +82,11 @@ def bearer(token: str) -> str:
     return f"Bearer {token}"
 
 
-@pytest.fixture
-def verifier() -> TokenVerifier:
-    return TokenVerifier(ISSUER, AUDIENCE, secret=SECRET)
+@pytest.fixture(params=["uncached", "cached"])
+def verifier(request: pytest.FixtureRequest) -> TokenVerifier:
+    """Every case runs with and without the verified-token cache: it must change no verdict."""
+    verified = VerifiedTokens() if request.param == "cached" else None
+    return TokenVerifier(ISSUER, AUDIENCE, secret=SECRET, verified=verified)
 
 
 # Tokens are built when a test runs, not at collection, so their times are current.
@@ -198,3 +201,48 @@ def _assert_unauthorized(error: ApiError, code: str) -> None:
     assert error.type == "invalid_request_error"
     assert error.headers["WWW-Authenticate"].startswith("Bearer ")
     assert f'error_description="{code}"' in error.headers["WWW-Authenticate"]
+
+
+def count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every signature check ``gateway.auth`` makes."""
+    calls: list[str] = []
+    real = jwt.decode
+
+    def counting(token: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append(token)
+        return real(token, *args, **kwargs)
+
+    monkeypatch.setattr("gateway.auth.jwt.decode", counting)
+    return calls
+
+
+async def test_a_reused_token_is_verified_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = count_decodes(monkeypatch)
+    check = TokenVerifier(ISSUER, AUDIENCE, secret=SECRET, verified=VerifiedTokens())
+    token = bearer(hs256(claims()))
+    principals = {await check.verify(token) for _ in range(5)}
+    assert principals == {Principal("acme", "user-17", frozenset({"chat", "models:read"}))}
+    assert len(calls) == 1
+
+
+async def test_a_token_accepted_only_by_leeway_is_rechecked_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its ``exp`` has passed, so the cache must not serve it even once."""
+    calls = count_decodes(monkeypatch)
+    check = TokenVerifier(ISSUER, AUDIENCE, secret=SECRET, verified=VerifiedTokens())
+    token = bearer(hs256(claims(exp=now() - 2)))
+    for _ in range(3):
+        await check.verify(token)
+    assert len(calls) == 3
+
+
+async def test_a_rejected_token_is_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = count_decodes(monkeypatch)
+    cache = VerifiedTokens()
+    check = TokenVerifier(ISSUER, AUDIENCE, secret=SECRET, verified=cache)
+    forged = bearer(hs256(claims(), secret=OTHER_SECRET))
+    for _ in range(2):
+        with pytest.raises(ApiError):
+            await check.verify(forged)
+    assert (len(calls), len(cache)) == (2, 0)

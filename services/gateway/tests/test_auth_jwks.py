@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from gateway.auth import TokenVerifier
 from gateway.errors import ApiError
 from gateway.jwks import JwksCache
+from gateway.token_cache import VerifiedTokens
 from llmops.localstack.ports import free_port
 
 ISSUER = "https://idp.example"
@@ -74,7 +75,9 @@ async def jwks() -> AsyncIterator[JwksServer]:
 
 
 def verifier(url: str, secret: str | None = None) -> TokenVerifier:
-    return TokenVerifier(ISSUER, AUDIENCE, secret=secret, jwks=JwksCache(url, min_refresh_s=0.0))
+    return TokenVerifier(
+        ISSUER, AUDIENCE, secret=secret, jwks=JwksCache(url, min_refresh_s=0.0), verified=VerifiedTokens()
+    )
 
 
 def claims(**changes: Any) -> dict[str, Any]:
@@ -133,6 +136,18 @@ async def test_unknown_kid_refetches_the_set_so_rotated_keys_work(jwks: JwksServ
     principal = await check.verify(sign(ROTATED_KEY, "RS256", "rsa-2"))
     assert principal.tenant == "globex"
     assert jwks.fetches == 2
+
+
+async def test_a_key_dropped_from_the_set_stops_honouring_its_cached_tokens(jwks: JwksServer) -> None:
+    """Rotation: once a refetch shows ``rsa-1`` is gone, tokens it signed are refused again."""
+    check = verifier(jwks.url)
+    old_token = sign(RSA_KEY, "RS256", "rsa-1")
+    await check.verify(old_token)
+    jwks.keys = [jwk(ROTATED_KEY, "rsa-2")]
+    await check.verify(sign(ROTATED_KEY, "RS256", "rsa-2"))  # unknown kid: the set is refetched
+    with pytest.raises(ApiError) as caught:
+        await check.verify(old_token)
+    assert (caught.value.status, "unknown key id" in caught.value.message) == (401, True)
 
 
 @pytest.mark.parametrize(

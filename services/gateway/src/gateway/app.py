@@ -24,6 +24,7 @@ from gateway.reply_listener import ReplyListener
 from gateway.routes import chat, completions, health, models, requests
 from gateway.runtime import GatewayRuntime
 from gateway.settings import GatewaySettings
+from gateway.token_cache import VerifiedTokens
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
@@ -60,7 +61,8 @@ def token_verifier(settings: GatewaySettings) -> TokenVerifier:
     """HS256 with the configured secret (unless empty) and RS256/ES256 through the JWKS URL (if set)."""
     secret = settings.jwt_secret.get_secret_value() or None
     jwks = JwksCache(settings.jwks_url) if settings.jwks_url else None
-    return TokenVerifier(settings.jwt_issuer, settings.jwt_audience, secret, jwks)
+    verified = VerifiedTokens(settings.verified_token_cache_size, settings.verified_token_max_age_s)
+    return TokenVerifier(settings.jwt_issuer, settings.jwt_audience, secret, jwks, verified=verified)
 
 
 async def start_runtime(settings: GatewaySettings, stack: AsyncExitStack) -> GatewayRuntime:

@@ -16,6 +16,7 @@ import jwt
 
 from gateway.errors import ApiError
 from gateway.jwks import JwksCache
+from gateway.token_cache import VerifiedTokens
 from llmops.errors import DependencyUnavailable
 
 ASYMMETRIC = {"RS256": "RSA", "ES256": "EC"}
@@ -42,6 +43,7 @@ class TokenVerifier:
         secret: HS256 key of locally minted tokens; None disables HS256.
         jwks: The issuer's key set for RS256/ES256; None disables them.
         leeway_s: Clock skew tolerated on ``exp`` and ``nbf``.
+        verified: Cache of tokens that verified (see ``token_cache``); None disables it.
     """
 
     def __init__(
@@ -51,12 +53,15 @@ class TokenVerifier:
         secret: str | None = None,
         jwks: JwksCache | None = None,
         leeway_s: float = 5.0,
+        verified: VerifiedTokens | None = None,
     ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.secret = secret
         self.jwks = jwks
         self.leeway_s = leeway_s
+        self.verified = verified
+        self._jwks_generation = jwks.generation if jwks is not None else 0
 
     async def verify(self, authorization: str | None) -> Principal:
         """Return the principal of an ``Authorization: Bearer`` header.
@@ -66,6 +71,13 @@ class TokenVerifier:
                 503 when the key set cannot be fetched.
         """
         token = _bearer(authorization)
+        if self.verified is not None:
+            if self.jwks is not None and self.jwks.generation != self._jwks_generation:
+                self.verified.clear()
+                self._jwks_generation = self.jwks.generation
+            cached = self.verified.get(token)
+            if cached is not None:
+                return cached
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -84,7 +96,10 @@ class TokenVerifier:
             )
         except jwt.PyJWTError as exc:
             raise _unauthorized(f"invalid token: {exc}") from exc
-        return _principal(claims)
+        principal = _principal(claims)
+        if self.verified is not None:
+            self.verified.put(token, principal, claims["exp"])
+        return principal
 
     async def _key(self, algorithm: str, kid: object) -> str | jwt.PyJWK:
         if algorithm == "HS256" and self.secret is not None:

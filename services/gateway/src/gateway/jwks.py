@@ -9,6 +9,7 @@ gateway into a load generator against the provider.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from typing import Any
@@ -41,6 +42,9 @@ class JwksCache:
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
+        self.generation = 0
+        self._fingerprint = ""
+        """Incremented each time a key set is fetched; caches of verified tokens compare it."""
 
     async def key(self, kid: str) -> jwt.PyJWK | None:
         """The key named ``kid``, refreshing the set when it is stale or lacks it.
@@ -73,6 +77,10 @@ class JwksCache:
                 log.warning("JWKS refresh failed; keeping the cached keys", extra={"error": str(exc)})
                 return
             raise DependencyUnavailable("jwks", self.url, str(exc)) from exc
+        fingerprint = json.dumps(document.get("keys"), sort_keys=True, default=str)
+        if fingerprint != self._fingerprint:
+            self.generation += 1
+            self._fingerprint = fingerprint
         self._keys = _parse(document)
         self._fetched_at = time.monotonic()
 

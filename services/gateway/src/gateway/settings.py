@@ -35,6 +35,10 @@ class GatewaySettings(ServiceSettings):
         max_output_tokens: Most tokens one request may ask to generate (400 naming the field past it).
         max_input_tokens: Most (estimated) input tokens of one request.
         jwks_url: The identity provider's JWKS URL (RS256/ES256 tokens); unset disables them.
+        verified_token_cache_size: Most verified tokens remembered, so a client reusing its
+            token skips the signature check (0 disables the cache).
+        verified_token_max_age_s: Longest a verified token is trusted without re-checking
+            its signature (never past its own ``exp``).
         result_ttl_s: How long results stay retrievable (``GET /v1/requests/{id}``).
         idempotency_ttl_s: How long an ``Idempotency-Key`` is remembered.
         default_policy: Limits of tenants without their own policy (0 = unlimited).
@@ -49,6 +53,8 @@ class GatewaySettings(ServiceSettings):
     jwt_secret: SecretStr = SecretStr("dev-only-insecure-secret-change-me")
     """HS256 key; set it empty to accept only JWKS-verified tokens."""
     jwks_url: str | None = None
+    verified_token_cache_size: int = Field(default=10_000, ge=0)
+    verified_token_max_age_s: float = Field(default=60.0, gt=0)
     jwt_issuer: str = "llmops-local"
     jwt_audience: str = "llmops-gateway"
     reply_topic: str = "llm.responses.v1"
