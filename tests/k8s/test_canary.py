@@ -11,6 +11,9 @@ import pytest
 from inference.canary import pick_version
 from inference.catalog import ModelVersion
 from inference.catalog_file import FileCatalog, load_catalog
+from inference.settings import InferenceSettings
+from inference.wiring import catalog_of, endpoints_of
+from llmops.settings import load_settings
 from llmops.testing.k8s_manifests import Manifest, Manifests, containers
 
 
@@ -84,3 +87,14 @@ def test_the_canary_gets_its_weight_of_requests(manifests: Manifests, tmp_path: 
 def test_a_request_sticks_to_its_version(manifests: Manifests, tmp_path: Path) -> None:
     versions, _ = canary_and_stable(manifests, tmp_path)
     assert all(pick_version(versions, f"r{i}") is pick_version(versions, f"r{i}") for i in range(200))
+
+
+def test_workers_keep_slots_beyond_any_one_model_server(manifests: Manifests, tmp_path: Path) -> None:
+    """The start-up rule of ``inference.pipeline.check_concurrency``, on the rendered catalog:
+    a hung server may hold only its own slots, never every actor of a worker."""
+    catalog(manifests, tmp_path)  # writes tmp_path / "catalog.yaml"
+    env = inference_env(manifests)
+    values = {key.removeprefix("INFERENCE_").lower(): value for key, value in env.items()}
+    settings = load_settings(InferenceSettings, **{**values, "catalog_path": tmp_path / "catalog.yaml"})
+    endpoints = endpoints_of(catalog_of(settings), settings)
+    assert settings.max_in_flight > max(endpoint.max_in_flight for endpoint in endpoints.values())
