@@ -8,6 +8,10 @@ need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v prometheus >/dev/null || need_apt+=(prometheus)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
+# kubectl renders the Kubernetes overlays in the tests (`kubectl kustomize`). Any kubectl
+# will do: the kustomizations stick to syntax that Debian's kubernetes-client (1.20,
+# kustomize v2.0) reads as well as current releases (kustomize v5).
+command -v kubectl >/dev/null || need_apt+=(kubernetes-client)
 
 if ((${#need_apt[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
