@@ -165,10 +165,18 @@ def _errors() -> list[Json]:
             [target(rate(f"llmops_{s}_events_dead_lettered_total"), s) for s in SERVICES if s != "gateway"],
         ),
         timeseries(
+            "Consumer lag by service",
+            "Messages each service is behind on its input topics (all partitions). A growing line is the "
+            "service to open next.",
+            "short",
+            [target(f"sum(llmops_{s}_consumer_lag_messages)", s) for s in SERVICES if s != "gateway"],
+        ),
+        timeseries(
             "Scrape targets up",
             "1 when Prometheus reaches the service's /metrics; 0 = down or unreachable.",
             "none",
             [target(f'up{{job=~"{"|".join(SERVICES)}"}}', "{{job}} {{instance}}")],
+            w=24,
         ),
     ]
 

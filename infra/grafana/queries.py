@@ -38,11 +38,16 @@ def quantile_targets(histogram: str, matchers: str = "", by: str = "", legend: s
 
 
 def pipeline_panels(service: str, *, processing: bool = True, produces: bool = True) -> list[Json]:
-    """Throughput, processing latency and dead letters of a streaming service (``llmops.metric_defs``)."""
+    """Throughput, consumer lag, dead letters and processing latency of a stream service.
+
+    The metrics are the shared ones of ``llmops.metric_defs.pipeline_metrics``.
+    """
     prefix = f"llmops_{service}"
     flow = [target(rate(f"{prefix}_events_consumed_total", by="topic"), "consumed {{topic}}")]
     if produces:
         flow.append(target(rate(f"{prefix}_events_produced_total", by="topic"), "produced {{topic}}"))
+    lag = f"{prefix}_consumer_lag_messages"
+    dead = rate(f"{prefix}_events_dead_lettered_total", by="topic, reason")
     panels = [
         timeseries(
             "Events consumed / produced",
@@ -53,15 +58,22 @@ def pipeline_panels(service: str, *, processing: bool = True, produces: bool = T
             flow,
         ),
         timeseries(
+            "Consumer lag",
+            "Messages behind the log end per input topic: the sum over partitions and the worst partition. "
+            "Growing = the service cannot keep up (scale out, or look at its latency); high and flat on "
+            "one partition while others drain = a stuck consumer.",
+            "short",
+            [
+                target(f"sum by (topic) ({lag})", "total {{topic}}"),
+                target(f"max by (topic) ({lag})", "worst partition {{topic}}"),
+            ],
+        ),
+        timeseries(
             "Dead-lettered events",
             "Events that could not be decoded or processed, sent to llm.deadletter.v1, by source topic and "
             "error class. Inspect them with `llmops deadletter list`; replay after a fix.",
             "ops",
-            [
-                target(
-                    rate(f"{prefix}_events_dead_lettered_total", by="topic, reason"), "{{topic}} {{reason}}"
-                )
-            ],
+            [target(dead, "{{topic}} {{reason}}")],
         ),
     ]
     if processing:
