@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmops.testing.promql import metric_refs
+from llmops.testing.promql import matcher_labels, metric_refs
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,16 @@ def test_metric_names(expr: str, names: set[str]) -> None:
 )
 def test_name_patterns(expr: str, patterns: set[str]) -> None:
     assert metric_refs(expr).patterns == patterns
+
+
+@pytest.mark.parametrize(
+    ("expr", "selectors"),
+    [
+        ("up", []),
+        ('rate(a_total{x=~"$t", y!="1"}[5m])', [("a_total", {"x", "y"})]),
+        ('a{v="not=\\"a_matcher\\""} + b {c!~"}"}', [("a", {"v"}), ("b", {"c"})]),
+        ("a{} / on(job) b{job='x'}", [("a", set()), ("b", {"job"})]),
+    ],
+)
+def test_matcher_labels(expr: str, selectors: list[tuple[str, set[str]]]) -> None:
+    assert matcher_labels(expr) == [(metric, frozenset(labels)) for metric, labels in selectors]

@@ -115,3 +115,15 @@ def _closing(expr: str, start: int, opening: str, closing: str) -> int:
             return i
         i += 1
     return len(expr)
+
+
+SELECTOR = re.compile(r"([A-Za-z_:][A-Za-z0-9_:]*)\s*\{((?:[^}\"'`]|" + STRING.pattern + r")*)\}")
+MATCHER = re.compile(r"([A-Za-z_]\w*)\s*(?:=~|!~|!=|=)\s*(?:" + STRING.pattern + ")")
+
+
+def matcher_labels(expr: str) -> list[tuple[str, frozenset[str]]]:
+    """Each ``metric{...}`` selector of ``expr`` with the label names its matchers test.
+
+    Strings are consumed whole, so a label value that looks like a matcher is not one.
+    """
+    return [(metric, frozenset(MATCHER.findall(block))) for metric, block in SELECTOR.findall(expr)]
