@@ -24,11 +24,19 @@ from llmops.demo.corpus import CORPUS
 from llmops.dev_tokens import mint_token
 from llmops.localstack.components import HOST, StackConfig
 from llmops.testing.promql import matcher_labels, metric_refs
-from llmops.testing.promql_sources import Query, dashboard_queries, grafana_substituted, rule_queries
+from llmops.testing.promql_sources import (
+    Query,
+    dashboard_queries,
+    grafana_substituted,
+    recorded_names,
+    rule_queries,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD_FILES = sorted((ROOT / "infra" / "grafana" / "dashboards").glob("*.json"))
 RULE_FILES = sorted((ROOT / "infra" / "prometheus" / "rules").glob("*.rules.yml"))
+SYNTHETIC = {"ALERTS", "ALERTS_FOR_STATE"}
+"""Series Prometheus makes itself from alerting rules (rules may read them)."""
 SCRAPE_LABELS = {"job", "instance"}
 """Labels Prometheus attaches to every scraped series."""
 
@@ -139,7 +147,7 @@ async def scraped_names(local_stack: StackConfig) -> set[str]:
 
 @pytest.fixture(scope="module")
 def known_names(scraped_names: set[str]) -> set[str]:
-    return scraped_names | declared_metric_names()
+    return scraped_names | declared_metric_names() | recorded_names(RULE_FILES) | SYNTHETIC
 
 
 @pytest.mark.integration

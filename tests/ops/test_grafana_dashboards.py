@@ -19,10 +19,8 @@ import yaml
 
 from llmops.testing.promql_sources import (
     GRAFANA_BUILTINS,
-    grafana_substituted,
     load_dashboard,
     panels,
-    variable_selector,
     variables_used,
 )
 
@@ -117,12 +115,3 @@ def test_provisioning_reads_the_directory_compose_mounts() -> None:
     )
     assert mounts["./infra/grafana/dashboards"] == entry["options"]["path"]
     assert mounts["./infra/grafana/provisioning"] == "/etc/grafana/provisioning"
-
-
-def test_variables_are_replaced_for_evaluation() -> None:
-    expr = 'rate(x{t=~"$tenant", m=~"${model}"}[$__rate_interval]) + label_replace(y, "a", "$1", "b", "(.*)")'
-    assert (
-        grafana_substituted(expr)
-        == 'rate(x{t=~".*", m=~".*"}[1m]) + label_replace(y, "a", "$1", "b", "(.*)")'
-    )
-    assert variable_selector('label_values(m{route=~"/v1/.*"}, tenant)') == 'm{route=~"/v1/.*"}'

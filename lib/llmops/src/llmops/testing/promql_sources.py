@@ -86,3 +86,12 @@ def rule_queries(paths: Iterable[Path]) -> list[Query]:
                 name = rule.get("alert") or rule.get("record")
                 queries.append(Query(f"{path.name}:{group['name']}:{name}", str(rule["expr"])))
     return queries
+
+
+def recorded_names(paths: Iterable[Path]) -> set[str]:
+    """Metric names the recording rules in ``paths`` create (other expressions may read them)."""
+    names: set[str] = set()
+    for path in paths:
+        for group in yaml.safe_load(path.read_text(encoding="utf-8")).get("groups") or []:
+            names.update(rule["record"] for rule in group.get("rules") or [] if "record" in rule)
+    return names
