@@ -45,6 +45,7 @@ MUST_HAVE_DATA = [
     'sum (rate(llmops_gateway_requests_total{route=~"/v1/.*"}[1m]))',
     "sum by (model, version) (rate(llmops_inference_cost_usd_total[1m]))",
     "sum by (action) (rate(llmops_guardrails_verdicts_total[1m]))",
+    "sum by (topic) (llmops_guardrails_consumer_lag_messages)",
 ]
 """Expressions the traffic below must make non-empty before queries are checked."""
 
