@@ -13,8 +13,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import domains
-import front
+import cost
+import drift_detection
+import gateway_board
+import guardrail_actions
+import inference_board
 import overview
 import streams
 from model import Json
@@ -22,14 +25,14 @@ from model import Json
 OUT = Path(__file__).resolve().parent / "dashboards"
 BUILDERS: dict[str, Callable[[], Json]] = {
     "overview": overview.build,
-    "gateway": front.gateway,
-    "inference": front.inference,
+    "gateway": gateway_board.gateway,
+    "inference": inference_board.inference,
     "guardrails": streams.guardrails,
     "drift": streams.drift,
     "audit": streams.audit,
-    "guardrail-actions": domains.guardrails_policy,
-    "drift-detection": domains.drift_detection,
-    "cost": domains.cost,
+    "guardrail-actions": guardrail_actions.guardrails_policy,
+    "drift-detection": drift_detection.drift_detection,
+    "cost": cost.cost,
 }
 
 
