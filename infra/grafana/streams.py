@@ -1,7 +1,8 @@
 """Dashboards of the stream services behind the request path: guardrails, drift, audit.
 
 These show whether each service keeps up and stays healthy; what guardrails decided
-and what drift detected have their own dashboards (``domains.py``).
+and what drift detected have their own dashboards (``guardrail_actions.py``,
+``drift_detection.py``).
 """
 
 from __future__ import annotations
