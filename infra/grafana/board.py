@@ -25,7 +25,8 @@ def variable(name: str, label: str, metric: str, label_name: str) -> Json:
         "type": "query",
         "datasource": DATASOURCE,
         "definition": query,
-        "query": {"qryType": 1, "query": query, "refId": "PrometheusVariableQueryEditor-VariableQuery"},
+        # The classic string form: every Grafana version reads it (and migrates it in its editor).
+        "query": query,
         "refresh": 2,
         "sort": 1,
         "multi": True,
