@@ -35,6 +35,8 @@ from llmops.testing.promql_sources import (
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD_FILES = sorted((ROOT / "infra" / "grafana" / "dashboards").glob("*.json"))
 RULE_FILES = sorted((ROOT / "infra" / "prometheus" / "rules").glob("*.rules.yml"))
+STREAM_SERVICES = ("inference", "guardrails", "drift", "audit")
+"""The services built on StreamingService, which declares the shared pipeline metrics (the gateway is not)."""
 SYNTHETIC = {"ALERTS", "ALERTS_FOR_STATE"}
 """Series Prometheus makes itself from alerting rules (rules may read them)."""
 SCRAPE_LABELS = {"job", "instance"}
@@ -75,7 +77,7 @@ def declared_metrics() -> dict[str, set[str]]:
 
     registry = CollectorRegistry()
     wrappers = _fields(audit.metric_defs.audit_metrics(registry))
-    for service in ("gateway", "inference", "guardrails", "drift", "audit"):
+    for service in STREAM_SERVICES:
         wrappers.extend(_fields(pipeline_metrics(service, registry)))
     for module in (gateway.metric_defs, inference.metric_defs, guardrails.metric_defs, drift.metric_defs):
         wrappers.extend(v for v in vars(module).values() if isinstance(v, MetricWrapperBase))
