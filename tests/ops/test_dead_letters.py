@@ -7,7 +7,8 @@ import pytest
 from audit.sample_events import Inference
 from llmops import topics
 from llmops.codec import AvroCodec
-from llmops.ops.dead_letters import DeadLetterFilter, describe, parse_position
+from llmops.ops.dead_letter_report import describe
+from llmops.ops.dead_letters import DeadLetterFilter, parse_position
 from llmops.ops.event_view import EventView, view_of
 from llmops.testing.records import RecordOf, dead_letter_of
 

@@ -12,7 +12,6 @@ import typer
 
 from llmops.cli.ops_commands import (
     EXIT_BAD_INPUT,
-    EXIT_NOT_FOUND,
     Bootstrap,
     Json,
     Since,
@@ -21,13 +20,8 @@ from llmops.cli.ops_commands import (
     run_ops,
 )
 from llmops.cli.ops_commands import start_at as start_of
-from llmops.ops.dead_letters import (
-    DeadLetterFilter,
-    dead_letter_at,
-    describe,
-    list_dead_letters,
-    parse_position,
-)
+from llmops.ops.dead_letter_report import describe
+from llmops.ops.dead_letters import DeadLetterFilter, list_dead_letters, select_dead_letters
 from llmops.ops.event_view import EventView
 from llmops.ops.formatting import json_line, table_header, table_line
 from llmops.ops.reader import StartAt, TopicReader
@@ -74,7 +68,7 @@ def show(
     bootstrap: Bootstrap = "127.0.0.1:19092",
 ) -> None:
     """Show dead letters in full: reason, source, headers and payload (decoded, or as hex)."""
-    found = run_ops(_select(bootstrap, [dead_letter], since, DeadLetterFilter(), None))
+    found = run_ops(_show(bootstrap, dead_letter, start_of(since, False, None, StartAt("beginning"))))
     for view in found:
         typer.echo("\n".join(describe(view)) + "\n")
 
@@ -122,7 +116,10 @@ def plan_lines(items: list[ReplayItem]) -> list[str]:
         rid = summarize(item.dead_letter).request_id or "-"
         target = f"{item.topic}:{'key' if item.partition is None else item.partition}"
         verdict = f"SKIP ({item.skip_reason})" if item.skip_reason else f"-> {target}"
-        lines.append(f"{item.dead_letter.position:<10} {rid:<36} {len(item.value):>7} bytes {verdict}")
+        service = (item.dead_letter.event or {}).get("service", "-")
+        lines.append(
+            f"{item.dead_letter.position:<10} {rid:<36} {service:<11} {len(item.value):>7} bytes {verdict}"
+        )
     return lines
 
 
@@ -133,26 +130,9 @@ async def _list(
         return await list_dead_letters(reader, codec(), start, chosen, limit)
 
 
-async def _select(
-    bootstrap: str, names: list[str], since: str | None, chosen: DeadLetterFilter, limit: int | None
-) -> list[EventView]:
-    """Dead letters by position or request id (or by filter when ``names`` is empty)."""
-    start = start_of(since, False, None, StartAt("beginning"))
+async def _show(bootstrap: str, name: str, start: StartAt) -> list[EventView]:
     async with TopicReader(bootstrap) as reader:
-        found: list[EventView] = []
-        for name in names:
-            position = parse_position(name)
-            if position is not None:
-                found.append(await dead_letter_at(reader, codec(), *position))
-                continue
-            by_id = DeadLetterFilter(chosen.source_topic, chosen.reason, chosen.service, name)
-            matches = await list_dead_letters(reader, codec(), start, by_id, limit)
-            if not matches:
-                raise fail(f"no dead letter for request id {name!r}", EXIT_NOT_FOUND)
-            found += matches
-        if not names:
-            found = await list_dead_letters(reader, codec(), start, chosen, limit)
-        return found
+        return await select_dead_letters(reader, codec(), [name], start, DeadLetterFilter(), None)
 
 
 async def _plan(
@@ -163,8 +143,9 @@ async def _plan(
     limit: int | None,
     force: bool,
 ) -> list[ReplayItem]:
-    views = await _select(bootstrap, names, since, chosen, limit)
+    start = start_of(since, False, None, StartAt("beginning"))
     async with TopicReader(bootstrap) as reader:
+        views = await select_dead_letters(reader, codec(), names, start, chosen, limit)
         return await plan_replay(reader, views, force)
 
 

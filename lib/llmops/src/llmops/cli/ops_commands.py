@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Coroutine
+from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 
 import typer
+from aiokafka.errors import KafkaError
 
 from llmops.clock import now_ms
 from llmops.codec import AvroCodec
 from llmops.errors import ConfigurationError, DependencyUnavailable, LlmopsError
 from llmops.ops.ages import since_to_epoch_ms
 from llmops.ops.audit_state import audit_state
+from llmops.ops.dead_letters import DeadLetterNotFound
 from llmops.ops.filters import EventFilter
 from llmops.ops.reader import StartAt, TopicReader
 from llmops.ops.tail import TailOptions, TailOutcome
@@ -29,6 +33,8 @@ from llmops.schema_store import SchemaStore
 
 T = TypeVar("T")
 EXIT_UNAVAILABLE, EXIT_BAD_INPUT, EXIT_UNDECODABLE, EXIT_NOT_FOUND = 1, 2, 3, 4
+RECENT_S = 300
+"""A request younger than this may not be audited yet (audit's join timeout is 120 s by default)."""
 
 Bootstrap = Annotated[
     str, typer.Option("--bootstrap", envvar="LLMOPS_KAFKA_BOOTSTRAP", help="Kafka brokers, host:port[,...].")
@@ -45,14 +51,19 @@ def fail(message: str, code: int) -> typer.Exit:
 
 def run_ops(work: Coroutine[Any, Any, T]) -> T:
     """Run an operator coroutine, turning platform errors into one line and an exit code."""
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # its errors reach us as exceptions
     try:
         return asyncio.run(work)
     except ConfigurationError as exc:
         raise fail(str(exc), EXIT_BAD_INPUT) from exc
+    except DeadLetterNotFound as exc:
+        raise fail(str(exc), EXIT_NOT_FOUND) from exc
     except DependencyUnavailable as exc:
         raise fail(str(exc), EXIT_UNAVAILABLE) from exc
     except LlmopsError as exc:
         raise fail(str(exc), EXIT_UNAVAILABLE) from exc
+    except KafkaError as exc:  # a broker failing mid-read
+        raise fail(f"kafka: {type(exc).__name__}: {exc}", EXIT_UNAVAILABLE) from exc
 
 
 def start_at(since: str | None, from_beginning: bool, last: int | None, default: StartAt) -> StartAt:
@@ -138,6 +149,9 @@ def trace(
     if not hops:
         raise fail(f"request {request_id!r} not found on any topic (searched since {since})", EXIT_NOT_FOUND)
     state = asyncio.run(audit_state(es_url, index, request_id)) if audit else None
+    age_s = (now_ms() - hops[-1].view.timestamp_ms) // 1000
+    if state is not None and state.status == "missing" and age_s < RECENT_S:
+        state = replace(state, detail=f"the last hop is {age_s}s old; audit writes a record after its join")
     if json:
         typer.echo(trace_json(request_id, hops, state))
     else:

@@ -10,20 +10,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import orjson
 from aiokafka import TopicPartition
 
 from llmops import topics
 from llmops.codec import AvroCodec
-from llmops.errors import ConfigurationError
+from llmops.errors import ConfigurationError, LlmopsError
 from llmops.ops.event_view import EventView, view_of
-from llmops.ops.formatting import utc_iso
 from llmops.ops.reader import StartAt, TopicReader
 from llmops.ops.summary import summarize
-from llmops.replay_marker import REPLAY_OF
 
 _POSITION = re.compile(r"(\d+):(\d+)")
-HEX_DUMP_BYTES = 256
+
+
+class DeadLetterNotFound(LlmopsError):
+    """No dead letter has the request id asked for."""
 
 
 @dataclass(frozen=True)
@@ -99,50 +99,31 @@ async def dead_letter_at(reader: TopicReader, codec: AvroCodec, partition: int, 
     )
 
 
-def describe(view: EventView) -> list[str]:
-    """Every field of a dead letter, its headers and its payload (decoded JSON, or a hex dump)."""
-    if view.event is None:
-        return [
-            f"{view.position}: undecodable dead-letter event: {view.error}",
-            f"value hex {view.hex_prefix}",
-        ]
-    e = view.event
-    lines = [
-        f"dead letter      {view.position} at {utc_iso(e['created_at'])}",
-        f"service          {e['service']}",
-        f"source           {e['source_topic']}:{e['source_partition']}:{e['source_offset']}",
-        f"source key       {summarize(view).request_id or '-'}",
-        f"error            {e['error_type']}: {e['error']}",
-    ]
-    for header in e["headers"]:
-        label = "replay of" if header["key"] == REPLAY_OF else "header"
-        lines.append(f"{label:<16} {header['key']}={_header_text(header['value'])}")
-    return lines + _payload_lines(view)
+async def select_dead_letters(
+    reader: TopicReader,
+    codec: AvroCodec,
+    names: list[str],
+    start: StartAt,
+    chosen: DeadLetterFilter,
+    limit: int | None,
+) -> list[EventView]:
+    """Dead letters by position or request id, or every one ``chosen`` matches when ``names`` is empty.
 
-
-def _payload_lines(view: EventView) -> list[str]:
-    payload: bytes = (view.event or {})["payload"]
-    if view.inner is not None:
-        decoded = orjson.dumps(view.inner, option=orjson.OPT_INDENT_2, default=_hex).decode()
-        return [f"payload          {len(payload)} bytes, decoded:", decoded]
-    shown = payload[:HEX_DUMP_BYTES]
-    lines = [f"payload          {len(payload)} bytes, not decodable; hex:"]
-    lines += [f"  {i:04x}  {shown[i : i + 16].hex(' ')}" for i in range(0, len(shown), 16)]
-    if len(payload) > HEX_DUMP_BYTES:
-        lines.append(f"  … {len(payload) - HEX_DUMP_BYTES} more bytes")
-    return lines
-
-
-def _header_text(value: bytes | None) -> str:
-    if value is None:
-        return "(null)"
-    try:
-        return value.decode()
-    except UnicodeDecodeError:
-        return "hex:" + value.hex()
-
-
-def _hex(value: object) -> str:
-    if isinstance(value, bytes):
-        return "hex:" + value.hex()
-    raise TypeError(type(value).__name__)
+    Raises:
+        ConfigurationError: For a position that holds no dead letter.
+        DeadLetterNotFound: For a request id without dead letters (from ``start``).
+    """
+    if not names:
+        return await list_dead_letters(reader, codec, start, chosen, limit)
+    found: list[EventView] = []
+    for name in names:
+        position = parse_position(name)
+        if position is not None:
+            found.append(await dead_letter_at(reader, codec, *position))
+            continue
+        by_id = DeadLetterFilter(chosen.source_topic, chosen.reason, chosen.service, name)
+        matches = await list_dead_letters(reader, codec, start, by_id, limit)
+        if not matches:
+            raise DeadLetterNotFound(f"no dead letter for request id {name!r}")
+        found += matches
+    return found

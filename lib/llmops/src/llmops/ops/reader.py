@@ -74,11 +74,18 @@ class TopicReader:
             UnknownTopic: When the cluster has no such topic. The metadata request lists
                 all topics, so asking never auto-creates one.
         """
-        existing = await self.consumer.topics()
+        # The consumer's own metadata narrows to its assigned topics once it has an
+        # assignment, so partitions_for_topic() would forget every other topic: ask for a
+        # fresh full snapshot (what consumer.topics() does) and read it directly.
+        try:
+            cluster = await self.consumer._client.fetch_all_metadata()
+        except KafkaError as exc:
+            raise DependencyUnavailable("kafka", self.bootstrap, str(exc)) from exc
+        existing: set[str] = cluster.topics()
         if topic not in existing:
             known = ", ".join(sorted(t for t in existing if not t.startswith("_"))) or "none"
             raise UnknownTopic(f"unknown topic {topic!r}; topics on the cluster: {known}")
-        ids = self.consumer.partitions_for_topic(topic) or set()
+        ids = cluster.partitions_for_topic(topic) or set()
         return [TopicPartition(topic, p) for p in sorted(ids)]
 
     async def read(
