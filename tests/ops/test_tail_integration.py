@@ -164,3 +164,36 @@ async def test_tail_never_joins_a_group_nor_moves_offsets(
             assert await service.committed(TopicPartition(topic, p)) == 1
     finally:
         await service.stop()
+
+
+async def _groups_and_offsets(bootstrap: str) -> tuple[set[str], dict[str, dict[TopicPartition, int]]]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        groups = {group for group, _ in await admin.list_consumer_groups()}
+        offsets = {}
+        for group in sorted(g for g in groups if g.startswith("llmops-")):
+            committed = await admin.list_consumer_group_offsets(group)
+            offsets[group] = {tp: meta.offset for tp, meta in committed.items()}
+        return groups, offsets
+    finally:
+        await admin.close()
+
+
+async def test_tail_leaves_the_services_groups_alone(
+    kafka_bootstrap: str, producer: AIOKafkaProducer
+) -> None:
+    """No new group appears and the services' committed offsets stay where they were."""
+    await producer.send_and_wait(
+        topics.REQUESTS.name, b"malformed", key=b"tail-group-check"
+    )  # a commit to keep
+    before = await _groups_and_offsets(kafka_bootstrap)
+    for _ in range(60):  # wait until the services have committed what earlier tests sent
+        await asyncio.sleep(1)
+        settled, before = before, await _groups_and_offsets(kafka_bootstrap)
+        if settled == before and before[1].get("llmops-inference"):
+            break
+    for topic in (topics.REQUESTS.name, topics.COMPLETIONS.name, topics.RESPONSES.name):
+        await asyncio.to_thread(_cli, "tail", topic, "--bootstrap", kafka_bootstrap, "--from-beginning")
+    assert await _groups_and_offsets(kafka_bootstrap) == before
+    assert before[1]["llmops-inference"] and before[1]["llmops-audit"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import sys
 from collections.abc import Coroutine
 from dataclasses import replace
 from typing import Annotated, Any, TypeVar
@@ -64,6 +66,9 @@ def run_ops(work: Coroutine[Any, Any, T]) -> T:
         raise fail(str(exc), EXIT_UNAVAILABLE) from exc
     except KafkaError as exc:  # a broker failing mid-read
         raise fail(f"kafka: {type(exc).__name__}: {exc}", EXIT_UNAVAILABLE) from exc
+    except BrokenPipeError as exc:  # `llmops tail ... | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the Python docs' recipe
+        raise typer.Exit(0) from exc
 
 
 def start_at(since: str | None, from_beginning: bool, last: int | None, default: StartAt) -> StartAt:
