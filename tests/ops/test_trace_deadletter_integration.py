@@ -95,6 +95,12 @@ async def test_dead_letters_are_listed_shown_and_replayed_once(
     assert sorted(first) == ["audit", "inference"]
     original = f"{first['inference']['partition']}:{first['inference']['offset']}"
 
+    code, traced, _ = await asyncio.to_thread(
+        _cli, "trace", key, "--json", "--no-audit", "--bootstrap", kafka_bootstrap
+    )
+    hops = sorted(hop["hop"] for hop in orjson.loads(traced)["hops"])
+    assert code == 0 and hops == ["dead letter (audit)", "dead letter (inference)", "undecodable"]
+
     code, shown, _ = await asyncio.to_thread(_cli, "deadletter", "show", key, "--bootstrap", kafka_bootstrap)
     assert code == 0 and shown.count("error            InvalidMessage: not Avro") == 2
     assert "not decodable; hex:" in shown and "7b 22 6e 6f 74 22" in shown
