@@ -191,3 +191,16 @@ async def test_failed_scheduled_output_is_produced_again_before_the_ack(
 
     assert [(o.request_id, o.deferred) for o in producer.outputs[2:]] == [(f"r{failed}", False)]
     assert budget.outcomes.count(True) == 2
+
+
+async def test_a_replay_for_another_service_is_skipped_in_a_batch(codec: AvroCodec) -> None:
+    producer, budget = Producer(), RecordingBudget()
+    mine, other = _raw(codec, "r-mine", 0), _raw(codec, "r-other", 1)
+    mine = RawEvent(TOPIC, 0, 0, mine.key, mine.value, (("llmops-replay-for", SERVICE.encode()),))
+    other = RawEvent(TOPIC, 0, 1, other.key, other.value, (("llmops-replay-for", b"audit"),))
+    task = asyncio.create_task(_processor(codec, producer, budget).process_batch([mine, other]))
+    await _settle(task)
+    _deliver(producer.outputs)
+    await task
+    assert [output.request_id for output in producer.outputs] == ["r-mine"]
+    assert producer.dead_letters == [] and budget.outcomes == [True]

@@ -212,3 +212,24 @@ async def test_invalid_share_budget_stops_the_processor(codec: AvroCodec) -> Non
     with pytest.raises(DeadLetterBudgetExceeded):
         await h.processor.process(_raw(b"more junk"))
     assert len(h.sender.calls) == 2, "the event that tripped the budget is still dead-lettered first"
+
+
+@pytest.mark.parametrize(
+    ("headers", "handled"),
+    [
+        ((), True),
+        ((("llmops-replay-of", b"1:5"), ("llmops-replay-for", SERVICE.encode())), True),
+        ((("llmops-replay-of", b"1:5"), ("llmops-replay-for", b"audit")), False),
+        ((("llmops-replay-for", None),), True),
+        ((("llmops-replay-of", b"1:5"),), True),
+    ],
+)
+async def test_replays_for_another_service_are_skipped(
+    codec: AvroCodec, headers: tuple[tuple[str, bytes | None], ...], handled: bool
+) -> None:
+    h = _harness(codec)
+    raw = RawEvent(TOPIC, 2, 99, b"req-7", codec.encode("completion", _completion()), headers)
+    await h.processor.process(raw)
+    assert len(h.handler.calls) == int(handled)
+    assert h.sender.calls == []
+    assert h.budget.outcomes == ([True] if handled else [])

@@ -28,6 +28,7 @@ from typing import Any
 from llmops.dead_letter import RawEvent
 from llmops.errors import InvalidMessage, MessageRejected, RetriableError
 from llmops.jsonlog import log_context
+from llmops.replay_marker import replayed_for_another
 from llmops.stream_processor import EventProcessor
 
 log = logging.getLogger(__name__)
@@ -80,8 +81,10 @@ class BatchProcessor:
                 await self.events.process_counted(raw)
 
     async def _stage(self, raw: RawEvent) -> list[Delivery] | None:
-        """Decode and handle ``raw`` with deferred produces; None when it was dead-lettered."""
+        """Decode and handle ``raw`` with deferred produces; None when dead-lettered or skipped."""
         self.events.metrics.consumed.labels(raw.topic).inc()
+        if replayed_for_another(raw.headers, self.events.dead_letters.service):
+            return None  # a dead-letter replay for another consumer of this topic
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:
                 with deferring() as deliveries:

@@ -27,6 +27,7 @@ from llmops.dead_letter import DeadLetterQueue, RawEvent
 from llmops.errors import InvalidMessage, MessageRejected, RetriableError
 from llmops.jsonlog import log_context
 from llmops.metric_defs import PipelineMetrics
+from llmops.replay_marker import replayed_for_another
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class EventProcessor:
 
     async def process_counted(self, raw: RawEvent) -> None:
         """:meth:`process` for an event already counted as consumed (a batch's fallback)."""
+        if replayed_for_another(raw.headers, self.dead_letters.service):
+            return  # a dead-letter replay for another consumer of this topic
         started = time.perf_counter()
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:

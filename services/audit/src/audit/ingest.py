@@ -23,6 +23,7 @@ from llmops.backoff import Backoff
 from llmops.dead_letter import RawEvent
 from llmops.errors import InvalidMessage
 from llmops.jsonlog import log_context
+from llmops.replay_marker import replayed_for_another
 from llmops.stream_processor import dead_letter_event, raw_event_from_faust
 from llmops.streaming_service import StreamingService
 
@@ -67,6 +68,9 @@ class Ingest:
     async def process(self, stream: Any, event: Any) -> None:
         """Join one faust event; acknowledge it now or once its record is indexed."""
         raw = raw_event_from_faust(event)
+        if replayed_for_another(raw.headers, self.service.dead_letters.service):
+            await stream.ack(event)  # a dead-letter replay for another consumer of this topic
+            return
         self.service.metrics.consumed.labels(raw.topic).inc()
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:

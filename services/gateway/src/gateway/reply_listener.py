@@ -21,6 +21,7 @@ from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, RawEvent
 from llmops.errors import DependencyUnavailable, InvalidMessage
 from llmops.events import LlmResponse
+from llmops.replay_marker import replayed_for_another
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,8 @@ class ReplyListener:
             value=record.value,
             headers=tuple(record.headers or ()),
         )
+        if replayed_for_another(raw.headers, self.dead_letters.service):
+            return None  # a dead-letter replay for another consumer of this topic
         try:
             response: LlmResponse = self.codec.decode(raw.value or b"", topics.RESPONSES.schema)
         except InvalidMessage as exc:

@@ -12,7 +12,7 @@ import importlib.util
 
 import typer
 
-from llmops.cli import demo_commands, stack_commands
+from llmops.cli import deadletter_commands, demo_commands, ops_commands, stack_commands
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Operate the LLMOps platform.")
 app.command()(stack_commands.up)
@@ -20,6 +20,9 @@ app.command()(stack_commands.down)
 app.command()(stack_commands.status)
 app.command()(demo_commands.demo)
 app.command()(demo_commands.token)
+app.command()(ops_commands.tail)
+app.command()(ops_commands.trace)
+app.add_typer(deadletter_commands.app, name="deadletter")
 
 SERVICE_COMMANDS = ("guardrails", "audit", "drift")
 """Services whose ``<service>.cli`` module provides a typer app named ``app``."""
