@@ -9,7 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from llmops.metric_defs import pipeline_metrics
 
-NAME = re.compile(r"^llmops_[a-z][a-z0-9_]*_(total|seconds)$")
+NAME = re.compile(r"^llmops_[a-z][a-z0-9_]*_(total|seconds|messages)$")
 
 
 def test_metric_names_and_labels() -> None:
@@ -19,6 +19,7 @@ def test_metric_names_and_labels() -> None:
     metrics.produced.labels("llm.requests.v1").inc()
     metrics.dead_lettered.labels("llm.responses.v1", "InvalidMessage").inc()
     metrics.processing.labels("llm.responses.v1").observe(0.003)
+    metrics.consumer_lag.labels("llm.responses.v1", "2").set(7)
     samples = {s.name: s.labels for family in registry.collect() for s in family.samples}
     assert samples["llmops_gateway_events_consumed_total"] == {"topic": "llm.responses.v1"}
     assert samples["llmops_gateway_events_produced_total"] == {"topic": "llm.requests.v1"}
@@ -27,12 +28,14 @@ def test_metric_names_and_labels() -> None:
         "reason": "InvalidMessage",
     }
     assert "llmops_gateway_event_processing_seconds_bucket" in samples
+    assert samples["llmops_gateway_consumer_lag_messages"] == {"topic": "llm.responses.v1", "partition": "2"}
     families = {family.name for family in registry.collect()}
     assert families == {
         "llmops_gateway_events_consumed",
         "llmops_gateway_events_produced",
         "llmops_gateway_events_dead_lettered",
         "llmops_gateway_event_processing_seconds",
+        "llmops_gateway_consumer_lag_messages",
     }
     exported = {name for name in samples if not name.endswith(("_created", "_bucket", "_count", "_sum"))}
     assert all(NAME.match(name) for name in exported), exported

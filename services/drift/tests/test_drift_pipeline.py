@@ -184,8 +184,11 @@ async def test_invalid_event_is_dead_lettered_not_counted(
 
 
 def test_window_timer_and_sanity_crontab_are_scheduled(service: StreamingService) -> None:
-    """One timer closes quiet windows; the sanity crontab is on by default (DRIFT_SANITY_CRON)."""
-    assert len(service.app._app_tasks) == 2
+    """One timer closes quiet windows; the sanity crontab is on by default (DRIFT_SANITY_CRON).
+
+    The third task is the consumer lag refresh every StreamingService runs.
+    """
+    assert len(service.app._app_tasks) == 3
 
 
 def test_sanity_crontab_can_be_disabled() -> None:
@@ -200,4 +203,4 @@ def test_sanity_crontab_can_be_disabled() -> None:
         metrics=pipeline_metrics("drift", CollectorRegistry()),
     )
 
-    assert len(quiet.app._app_tasks) == 1
+    assert len(quiet.app._app_tasks) == 2

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar, Self, TypeVar
 
-from pydantic import SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from llmops.errors import ConfigurationError
@@ -34,6 +34,8 @@ class ServiceSettings(BaseSettings):
         http_port: Port of the service's HTTP server.
         log_level: Python logging level name.
         service_version: Reported in logs, metrics and audit records.
+        consumer_lag_interval_s: How often the consumer lag gauge
+            (``llmops_<service>_consumer_lag_messages``) is refreshed from the broker.
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
@@ -45,6 +47,7 @@ class ServiceSettings(BaseSettings):
     http_port: int
     log_level: str = "INFO"
     service_version: str = "0.1.0"
+    consumer_lag_interval_s: float = Field(default=5.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> Self:

@@ -19,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from llmops import preflight, topics
 from llmops.batch_processor import BatchProcessor, Delivery, deferred_deliveries
 from llmops.codec import AvroCodec
+from llmops.consumer_lag import ConsumerLagExport, faust_consumer_lag, refresh_forever
 from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
 from llmops.errors import RetriableError
 from llmops.faust_app import create_faust_app, declare_topic
@@ -61,6 +62,7 @@ class StreamingService:
         self.readiness.add("kafka", self._kafka_ready)
         self.dead_letters = DeadLetterQueue(name, self.codec, self._send_dead_letter, InvalidShareBudget())
         self._register_http_routes()
+        self._export_consumer_lag()
 
     async def send(
         self,
@@ -182,6 +184,17 @@ class StreamingService:
 
     async def _kafka_ready(self) -> bool:
         return bool(self.app.producer.started) and not self.app.rebalancing
+
+    def _export_consumer_lag(self) -> None:
+        """Refresh ``llmops_<service>_consumer_lag_messages`` in the background while the worker runs."""
+        export = ConsumerLagExport(self.metrics.consumer_lag)
+        interval_s = self.settings.consumer_lag_interval_s
+        app = self.app
+
+        async def consumer_lag_refresh() -> None:
+            await refresh_forever(lambda: faust_consumer_lag(app.consumer), export, interval_s)
+
+        self.app.task(consumer_lag_refresh)
 
     def _register_http_routes(self) -> None:
         readiness = self.readiness
