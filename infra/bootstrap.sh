@@ -7,7 +7,6 @@ UV_VERSION="0.13.8"
 need_apt=()
 command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v prometheus >/dev/null || need_apt+=(prometheus)
-command -v promtool >/dev/null || need_apt+=(prometheus)  # alert rule checks (tests/alerts)
 command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 
 if ((${#need_apt[@]})); then
