@@ -77,6 +77,15 @@ async def test_faust_lag_counts_never_committed_partitions_from_the_log_start() 
     assert consumer.asked_starts == [b]
 
 
+async def test_faust_lag_skips_table_changelogs_which_the_group_never_commits() -> None:
+    source, changelog = TP("t", 0), TP("app-table-changelog", 0)
+    consumer = FakeFaustConsumer(
+        ends={source: 3, changelog: 40}, committed={source: 3, changelog: None}, starts={changelog: 0}
+    )
+
+    assert await faust_consumer_lag(consumer, skip_topics={"app-table-changelog"}) == {("t", 0): 0}
+
+
 async def test_refresh_keeps_last_values_while_readings_fail() -> None:
     registry = CollectorRegistry()
     export = ConsumerLagExport(consumer_lag_gauge("svc", registry))

@@ -189,6 +189,32 @@ async def test_bulk_retries_overload_and_server_errors_until_acknowledged(
     assert len(bulk_calls) == 5  # 503, 429, partial 429, the retried document, the rejected one
 
 
+async def test_age_of_the_oldest_unacknowledged_document_is_the_audit_lag(
+    ilm_server: FakeElasticsearch,
+) -> None:
+    registry, now = CollectorRegistry(), [100.0]
+    es = AsyncElasticsearch(ilm_server.url, max_retries=0)
+    bulk = BulkIndexer(es, audit_metrics(registry), flush_interval_s=0.01, clock=lambda: now[0])
+    lag = "llmops_audit_oldest_unindexed_record_age_seconds"
+    assert registry.get_sample_value(lag) == 0.0
+    first = asyncio.create_task(bulk.submit("i", "a", b'{"n":1}'))
+    await asyncio.sleep(0)
+    now[0] = 104.0
+    second = asyncio.create_task(bulk.submit("i", "b", b'{"n":2}'))
+    await asyncio.sleep(0)
+    now[0] = 107.5
+    assert registry.get_sample_value(lag) == 7.5  # waiting, no batch sent yet
+
+    runner = asyncio.create_task(bulk.run())
+    try:
+        await asyncio.wait_for(asyncio.gather(first, second), timeout=10)
+    finally:
+        runner.cancel()
+        await es.close()
+
+    assert registry.get_sample_value(lag) == 0.0
+
+
 @pytest.mark.integration
 async def test_retention_deletes_expired_daily_indices_on_a_server_without_ilm(noida: Noida) -> None:
     indices = AuditIndices(alias="retention-test", retention_days=183)

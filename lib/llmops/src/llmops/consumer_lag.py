@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import Any
 
 from faust.exceptions import ConsumerNotStarted
@@ -71,8 +71,12 @@ async def refresh_forever(read: LagReader, export: ConsumerLagExport, interval_s
         await asyncio.sleep(interval_s)
 
 
-async def faust_consumer_lag(consumer: Any) -> dict[PartitionKey, int]:
-    """Lag of the partitions assigned to a faust consumer (``app.consumer``).
+async def faust_consumer_lag(consumer: Any, skip_topics: Collection[str] = ()) -> dict[PartitionKey, int]:
+    """Lag of the partitions assigned to a faust consumer (``app.consumer``), but ``skip_topics``.
+
+    Pass the app's table changelog topics as ``skip_topics``: their partitions are assigned
+    too, but faust tracks a table's position in its store and never commits them for the
+    group, so their "lag" would grow with every table write.
 
     The committed offset is the one faust itself tracks (``_committed_offset``: read from
     the group coordinator at assignment, updated on each of its commits), so no extra
@@ -81,7 +85,7 @@ async def faust_consumer_lag(consumer: Any) -> dict[PartitionKey, int]:
     ``auto_offset_reset`` is ``earliest``).
     """
     try:
-        assigned = sorted(consumer.assignment())
+        assigned = sorted(tp for tp in consumer.assignment() if tp.topic not in skip_topics)
     except ConsumerNotStarted:
         return {}
     if not assigned:

@@ -191,8 +191,11 @@ class StreamingService:
         interval_s = self.settings.consumer_lag_interval_s
         app = self.app
 
+        async def read_lag() -> dict[tuple[str, int], int]:
+            return await faust_consumer_lag(app.consumer, skip_topics=app.tables.changelog_topics)
+
         async def consumer_lag_refresh() -> None:
-            await refresh_forever(lambda: faust_consumer_lag(app.consumer), export, interval_s)
+            await refresh_forever(read_lag, export, interval_s)
 
         self.app.task(consumer_lag_refresh)
 

@@ -6,6 +6,7 @@ sent when it holds ``max_docs`` documents or its oldest document waited
 ``flush_interval_s``. Documents answered 429 or 5xx (or whole requests that failed) are
 retried with backoff, forever: an outage delays the audit trail, it never loses a record.
 A document Elasticsearch rejects (4xx) fails its caller with :class:`InvalidMessage`.
+The age of the oldest document not yet acknowledged is exported as the audit trail's lag.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -45,6 +48,7 @@ class BulkIndexer:
         flush_interval_s: Longest wait of a document before its batch is sent.
         concurrent_requests: Bulk requests in flight at once.
         backoff: Delays between retries.
+        clock: Monotonic seconds, for the age of unacknowledged documents.
     """
 
     def __init__(
@@ -55,6 +59,7 @@ class BulkIndexer:
         flush_interval_s: float = 0.2,
         concurrent_requests: int = 2,
         backoff: Backoff | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
         self.metrics = metrics
@@ -65,6 +70,9 @@ class BulkIndexer:
         self._full = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrent_requests)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._clock = clock
+        self._unindexed: dict[int, float] = {}  # id(document) -> submitted at, in submission order
+        metrics.oldest_unindexed.set_function(self.oldest_unindexed_age_s)
 
     async def submit(self, index: str, doc_id: str, source: bytes) -> None:
         """Queue one document and return once Elasticsearch acknowledged it.
@@ -77,7 +85,17 @@ class BulkIndexer:
         self._pending.append(document)
         if len(self._pending) >= self.max_docs:
             self._full.set()
-        await document.done
+        key = id(document)
+        self._unindexed[key] = self._clock()
+        try:
+            await document.done
+        finally:
+            del self._unindexed[key]
+
+    def oldest_unindexed_age_s(self) -> float:
+        """Seconds the oldest document not yet acknowledged has waited; 0 when none waits."""
+        oldest = next(iter(self._unindexed.values()), None)
+        return 0.0 if oldest is None else max(self._clock() - oldest, 0.0)
 
     async def run(self) -> None:
         """Form and send batches until cancelled (a background task of the service)."""

@@ -21,6 +21,9 @@ class AuditMetrics:
         bulk_seconds: ``llmops_audit_bulk_request_seconds``: duration of one ``_bulk`` request.
         open_joins: ``llmops_audit_open_joins``: inferences waiting for more stages.
         late_events: ``llmops_audit_late_events_total{topic}``: events arriving after their record.
+        oldest_unindexed: ``llmops_audit_oldest_unindexed_record_age_seconds``: how long the
+            oldest sealed record not yet acknowledged by Elasticsearch has waited (0 when
+            none): the audit trail's lag behind the traffic, which grows during an outage.
     """
 
     records: Counter
@@ -30,6 +33,7 @@ class AuditMetrics:
     bulk_seconds: Histogram
     open_joins: Gauge
     late_events: Counter
+    oldest_unindexed: Gauge
 
 
 def audit_metrics(registry: CollectorRegistry | None = None) -> AuditMetrics:
@@ -45,4 +49,9 @@ def audit_metrics(registry: CollectorRegistry | None = None) -> AuditMetrics:
         ),
         open_joins=Gauge("llmops_audit_open_joins", "Inferences waiting for more stages.", registry=r),
         late_events=Counter("llmops_audit_late_events", "Events after their record.", ["topic"], registry=r),
+        oldest_unindexed=Gauge(
+            "llmops_audit_oldest_unindexed_record_age_seconds",
+            "Age of the oldest sealed record not yet acknowledged by Elasticsearch (0: none).",
+            registry=r,
+        ),
     )

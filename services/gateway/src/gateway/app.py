@@ -100,6 +100,7 @@ async def start_runtime(settings: GatewaySettings, stack: AsyncExitStack) -> Gat
         dead_letters,
         ReplyDelivery(ledger, pending),
         ReplyCheckpoint(redis, settings.reply_topic, partition),
+        settings.consumer_lag_interval_s,
     )
     await listener.start()
     stack.push_async_callback(listener.stop)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Gauge, Histogram
 
-from llmops.metric_defs import LATENCY_BUCKETS
+from llmops.metric_defs import LATENCY_BUCKETS, consumer_lag_gauge
 
 REQUESTS = Counter(
     "llmops_gateway_requests", "HTTP requests by route, status and tenant.", ["route", "status", "tenant"]
@@ -58,3 +58,7 @@ PIPELINE_LATENCY = Histogram(
     buckets=LATENCY_BUCKETS,
 )
 """``llmops_gateway_pipeline_duration_seconds``: request latency minus this is the gateway's own share."""
+
+CONSUMER_LAG = consumer_lag_gauge("gateway")
+"""``llmops_gateway_consumer_lag_messages{topic,partition}``: replies in this replica's partition
+not yet delivered to their callers."""

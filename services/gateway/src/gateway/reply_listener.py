@@ -2,7 +2,9 @@
 
 The consumer is assigned the partition directly (no consumer group: the partition is
 owned by this replica, not shared), starts at the end, and runs as one background task
-that never blocks on a caller; each batch read is delivered as one batch.
+that never blocks on a caller; each batch read is delivered as one batch. A second task
+exports the partition's lag (``llmops_gateway_consumer_lag_messages``): replies written
+to it that this replica has not yet delivered.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import logging
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 
+from gateway.metric_defs import CONSUMER_LAG
 from gateway.reply_checkpoint import ReplyCheckpoint
 from gateway.reply_delivery import ReplyDelivery
 from llmops import topics
 from llmops.codec import AvroCodec
+from llmops.consumer_lag import ConsumerLagExport, PartitionKey, refresh_forever
 from llmops.dead_letter import DeadLetterQueue, RawEvent
 from llmops.errors import DependencyUnavailable, InvalidMessage
 from llmops.events import LlmResponse
@@ -37,6 +41,7 @@ class ReplyListener:
         dead_letters: Where undecodable replies go.
         delivery: Settles responses and wakes their callers.
         checkpoint: Where reading resumes after a restart or a takeover.
+        lag_interval_s: How often the partition's lag is read from the broker.
     """
 
     def __init__(
@@ -48,6 +53,7 @@ class ReplyListener:
         dead_letters: DeadLetterQueue,
         delivery: ReplyDelivery,
         checkpoint: ReplyCheckpoint,
+        lag_interval_s: float = 5.0,
     ) -> None:
         self.partition = TopicPartition(topic, partition)
         self.codec = codec
@@ -63,6 +69,10 @@ class ReplyListener:
         )
         self._task: asyncio.Task[None] | None = None
         self.assigned = False
+        self.lag_interval_s = lag_interval_s
+        self._delivered_up_to = 0
+        self._lag = ConsumerLagExport(CONSUMER_LAG)
+        self._lag_task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Connect, take the partition at its checkpoint (else its end), and read in the background."""
@@ -79,16 +89,29 @@ class ReplyListener:
             await self._consumer.stop()
             raise DependencyUnavailable("kafka", self.bootstrap, str(exc)) from exc
         await self.checkpoint.save(position)
+        self._delivered_up_to = position
         self.assigned = True
         self._task = asyncio.create_task(self._run(), name="reply-listener")
+        self._lag_task = asyncio.create_task(
+            refresh_forever(self.lag, self._lag, self.lag_interval_s), name="reply-lag"
+        )
 
     async def stop(self) -> None:
-        """Stop reading and disconnect."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Stop reading and disconnect; the partition's lag is no longer exported (the lease moves on)."""
+        for task in (self._lag_task, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._lag.clear()
         await self._consumer.stop()
+
+    async def lag(self) -> dict[PartitionKey, int]:
+        """Replies in this replica's partition not yet delivered: log end minus the next offset to deliver."""
+        ends = await self._consumer.end_offsets([self.partition])
+        return {
+            (self.partition.topic, self.partition.partition): ends[self.partition] - self._delivered_up_to
+        }
 
     async def _run(self) -> None:
         while True:
@@ -99,6 +122,7 @@ class ReplyListener:
             decoded = [await self._decode(record) for record in records]
             await self.delivery.deliver([response for response in decoded if response is not None])
             await self.checkpoint.save(records[-1].offset + 1)
+            self._delivered_up_to = records[-1].offset + 1
 
     async def _decode(self, record: ConsumerRecord) -> LlmResponse | None:
         raw = RawEvent(

@@ -142,3 +142,20 @@ async def test_a_replica_taking_over_a_partition_settles_what_arrived_while_nobo
             await asyncio.sleep(0.1)
     assert status["status"] == "completed"
     assert status["response"]["choices"][0]["message"]["content"] == response["text"]
+
+
+async def test_replica_exports_the_lag_of_its_reply_partition_only(
+    start_replica: Callable[..., Replica],
+) -> None:
+    replica = start_replica(consumer_lag_interval_s="0.2")
+    async with aiohttp.ClientSession() as session:
+        partition = await gauge(session, replica, "llmops_gateway_reply_partition")
+        lags: dict[str, str] = {}
+        for _ in range(100):
+            async with session.get(f"{replica.url}/metrics") as answer:
+                text = await answer.text()
+            lags = dict(re.findall(r"^llmops_gateway_consumer_lag_messages\{(.*)\} (\S+)$", text, re.M))
+            if lags:
+                break
+            await asyncio.sleep(0.1)
+    assert lags == {f'partition="{partition}",topic="{topics.RESPONSES.name}"': "0.0"}

@@ -69,7 +69,7 @@ class LocalStack:
         self.config.run_dir.mkdir(parents=True, exist_ok=True)
         for sub in ("logs", *DATA_DIRS):
             (self.config.run_dir / sub).mkdir(exist_ok=True)
-        self._write_prometheus_config()
+        self.write_prometheus_config()
         wanted = [c for c in components.all_components(self.config) if only is None or c.name in only]
         started: list[Started] = []
         try:
@@ -144,11 +144,32 @@ class LocalStack:
                 stopped.append(record.name)
         return stopped
 
-    def _write_prometheus_config(self) -> None:
+    def write_prometheus_config(self) -> Path:
+        """Write the run directory's ``prometheus.yml``: scrape every part, load the alert rules.
+
+        The rules are the repository's ``infra/prometheus/rules/*.rules.yml`` (absent when
+        the package runs outside a checkout, then Prometheus only scrapes).
+        """
         scrape = [
             {"job_name": job, "static_configs": [{"targets": [target]}]}
             for job, target in components.scrape_targets(self.config).items()
         ]
-        config = {"global": {"scrape_interval": "2s", "evaluation_interval": "5s"}, "scrape_configs": scrape}
+        config: dict[str, object] = {
+            "global": {"scrape_interval": "2s", "evaluation_interval": "5s"},
+            "scrape_configs": scrape,
+        }
+        rules = alert_rules_dir()
+        if rules is not None:
+            config["rule_files"] = [str(rules / "*.rules.yml")]
         path: Path = self.config.run_dir / "prometheus.yml"
         path.write_text(yaml.safe_dump(config, sort_keys=False))
+        return path
+
+
+def alert_rules_dir() -> Path | None:
+    """The repository's ``infra/prometheus/rules``, found by walking up from this file."""
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "infra" / "prometheus" / "rules"
+        if any(candidate.glob("*.rules.yml")):
+            return candidate
+    return None
