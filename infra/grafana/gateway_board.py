@@ -76,6 +76,14 @@ def gateway() -> Json:
             [target("llmops_gateway_reply_partition", "{{instance}}")],
             w=8,
         ),
+        timeseries(
+            "Replies not yet delivered",
+            "Responses on each replica's leased reply partition that it has not read yet. Growing while "
+            "callers time out = the replica's reply listener is stuck (restart it; the lease moves).",
+            "short",
+            [target("llmops_gateway_consumer_lag_messages", "{{instance}} p{{partition}}")],
+            w=8,
+        ),
         row("Limits"),
         timeseries(
             "Limit rejections",

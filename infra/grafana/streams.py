@@ -140,6 +140,13 @@ def audit() -> Json:
                 target(rate("llmops_audit_late_events_total", by="topic"), "late/s {{topic}}"),
             ],
         ),
+        timeseries(
+            "Audit trail lag",
+            "Age of the oldest sealed record Elasticsearch has not acknowledged yet (0 = nothing waits). "
+            "Growing = indexing is failing or too slow: look at the Elasticsearch row below.",
+            "s",
+            [target("max(llmops_audit_oldest_unindexed_record_age_seconds)", "oldest unindexed")],
+        ),
         row("Elasticsearch"),
         timeseries(
             "Documents indexed, rejected, retried",
