@@ -81,6 +81,7 @@ def build(
         timeout_ms=int(settings.join_timeout_s * 1000),
         done_retention_ms=int(settings.done_retention_s * 1000),
         audit_version=settings.service_version,
+        owned=lambda: _active_partitions(app),
     )
     ingest = Ingest(
         service, joiner, settings.user_hash_key.get_secret_value().encode(), settings.max_in_flight
@@ -89,6 +90,10 @@ def build(
         *(s.name for s in SOURCES), key_type=bytes, value_type=bytes, partitions=SOURCES[0].partitions
     )
     capabilities: list[Capabilities] = []
+
+    @table.on_recover
+    async def continue_chains() -> None:
+        joiner.recover()
 
     @app.agent(source, name="audit_join_agent")
     async def join_agent(stream: Any) -> None:
