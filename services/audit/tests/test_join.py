@@ -151,9 +151,25 @@ async def test_chain_heads_are_written_once_per_batch_of_deliveries_not_per_reco
 
     writes = store.table.changelog  # type: ignore[attr-defined]
     assert [key for _, key, _ in writes].count(f"{HEAD_PREFIX}1") == 1
-    assert len(writes) == 20 * 3 + 1, "two open states and the sealed record per inference, one head"
+    assert len(writes) == 20 + 1, "the sealed record per inference, one head"
     assert writes[-1][2] == {"seq": 20, "hash": store.chain_head(1).hash, "delivered": 20}
     _assert_gap_free(bulk, 1, 20)
+
+
+async def test_open_states_are_written_when_flushed_unless_sealed_before(parts: Parts) -> None:
+    joiner, store, _, _ = parts
+    for request_id in ("open", "sealed"):
+        joiner.observe(request_id, 2, _facts(request_id)["request"])
+        joiner.observe(request_id, 2, _facts(request_id)["completion"])
+    await joiner.observe("sealed", 2, _facts("sealed")["response"])  # type: ignore[misc]
+
+    store.write_staged()
+
+    writes = [(key, value) for _, key, value in store.table.changelog]  # type: ignore[attr-defined]
+    assert [key for key, value in writes if "stages" in value] == ["open"]
+    assert set(writes[-1][1]["stages"]) == {"request", "completion"}
+    store.write_staged()
+    assert len(store.table.changelog) == len(writes), "written once"  # type: ignore[attr-defined]
 
 
 async def test_replayed_and_late_events_after_the_record_are_ignored(parts: Parts) -> None:

@@ -79,6 +79,10 @@ class Joiner:
     def observe(self, request_id: str, partition: int, facts: dict[str, Facts]) -> Awaitable[None] | None:
         """Add the facts of one event; return its record's delivery when this event completed the join.
 
+        An open join's state is only staged: it reaches the changelog at the next
+        :meth:`JoinStore.write_staged` (the caller acknowledges the event after that), and
+        not at all when the join was sealed before.
+
         Must be called from the event loop without awaiting in between reads and writes of
         the state (it does not await), so the chain head is never read twice.
         """
@@ -92,7 +96,7 @@ class Joiner:
         state = {**state, "stages": stages}
         if all(stage in stages for stage in STAGES):
             return self._seal_and_deliver(request_id, state)
-        self.store.put(partition, request_id, state)
+        self.store.stage(partition, request_id, state)
         return None
 
     def recover(self) -> None:

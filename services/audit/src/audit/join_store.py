@@ -37,6 +37,7 @@ class JoinStore:
     def __init__(self, table: TableT[Any, Any]) -> None:
         self.table = table
         self.heads: dict[int, ChainHead] = {}
+        self.staged: dict[str, int] = {}
 
     def get(self, request_id: str) -> JoinState | None:
         """The state of one inference, if any."""
@@ -47,6 +48,19 @@ class JoinStore:
         """Store ``state`` and send it to the changelog partition ``partition``."""
         self.table.data[request_id] = state
         return self._changelog(partition, request_id, state)
+
+    def stage(self, partition: int, request_id: str, state: JoinState) -> None:
+        """Store an open join's ``state`` now; its changelog write waits for :meth:`write_staged`."""
+        self.table.data[request_id] = state
+        self.staged[request_id] = partition
+
+    def write_staged(self) -> None:
+        """Send the staged states that are still open (a sealed one was written when it was sealed)."""
+        for request_id, partition in self.staged.items():
+            state = self.table.data.get(request_id)
+            if state is not None and "stages" in state:
+                self._changelog(partition, request_id, state)
+        self.staged.clear()
 
     def remember(self, request_id: str, state: JoinState) -> None:
         """Replace the in-memory state only: what the changelog holds stays valid after a restart."""

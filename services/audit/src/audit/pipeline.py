@@ -104,6 +104,9 @@ def build(
         capabilities.append(await _install_when_reachable(client, indices, settings.elasticsearch_url))
         await bulk.run()
 
+    async def flush_open_joins() -> None:
+        await ingest.flush()
+
     async def sweep_joins() -> None:
         joiner.sweep(_active_partitions(app))
 
@@ -112,6 +115,7 @@ def build(
             await enforce_retention(client, indices, datetime.now(UTC))
 
     app.task(index_records)
+    app.timer(settings.changelog_flush_interval_s)(flush_open_joins)
     app.timer(settings.join_check_interval_s)(sweep_joins)
     app.timer(settings.retention_check_interval_s)(enforce_audit_retention)
 
