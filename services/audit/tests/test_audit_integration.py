@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from elasticsearch import AsyncElasticsearch
 
 from audit.mapping import field_paths
 from audit.sample_events import PII_EMAIL, PII_PHONE, sample_inference
 from audit.testing import AuditProcess, Noida, count, es_request, new_ids, produce, wait_for
+from audit.verify import verify
 from llmops import topics
 from llmops.codec import AvroCodec
 
@@ -141,3 +143,9 @@ async def test_sigkill_during_traffic_leaves_exactly_one_record_per_request(
     await asyncio.sleep(2)  # anything still in flight would land now
     assert count(noida.es_url, audit_index) == 2500
     assert count(noida.es_url, audit_index, {"ids": {"values": ids}}) == 2500
+    es = AsyncElasticsearch(noida.es_url)
+    try:  # the chains continue across the kill: no fork, no gap, no record sealed twice
+        report = await verify(es, audit_index, noida.bootstrap, now, now, codec)
+    finally:
+        await es.close()
+    assert (report.ok, report.requests, report.records) == (True, 2500, 2500), report

@@ -1,54 +1,50 @@
-"""The join's state machine, on an in-memory store: seal once, late events ignored, timeouts, redelivery."""
+"""The join's state machine over a changelog kept in memory: seal once, late events ignored, timeouts,
+lazily written chain heads, and restarts from any prefix of the changelog (a crash) without forks."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 
+import orjson
 import pytest
 from prometheus_client import CollectorRegistry
 
-from audit.chain import ChainHead, record_hash
+from audit.chain import record_hash
 from audit.facts import completion_facts, request_facts, response_facts
 from audit.indices import AuditIndices
 from audit.join import Joiner
+from audit.join_store import HEAD_PREFIX, JoinStore
 from audit.metric_defs import audit_metrics
 from audit.sample_events import sample_inference
 
 T0 = 1_763_337_600_000
 
 
-class MemoryStore:
-    """JoinStore's interface over dicts; changelog writes resolve at once."""
+class ChangelogTable:
+    """The part of a faust table JoinStore uses: ``data`` and a changelog whose writes resolve at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, changelog: list[tuple[int, str, Any]] | None = None) -> None:
+        self.changelog: list[tuple[int, str, Any]] = []
         self.data: dict[str, Any] = {}
-        self.heads: dict[int, ChainHead] = {}
+        for partition, key, value in changelog or []:
+            self.send_changelog(partition, key, value)
 
-    def _done(self) -> asyncio.Future[Any]:
+    def send_changelog(self, partition: int, key: str, value: Any, **_: Any) -> asyncio.Future[Any]:
+        """Apply one write as faust's recovery would, and keep it."""
+        self.changelog.append((partition, key, value))
+        if value is None:
+            self.data.pop(key, None)
+        else:
+            self.data[key] = value
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         future.set_result(None)
         return future
 
-    def get(self, request_id: str) -> Any:
-        return self.data.get(request_id)
-
-    def put(self, partition: int, request_id: str, state: Any) -> asyncio.Future[Any]:
-        self.data[request_id] = state
-        return self._done()
-
-    def delete(self, partition: int, request_id: str) -> None:
-        self.data.pop(request_id, None)
-
-    def chain_head(self, partition: int) -> ChainHead:
-        return self.heads.get(partition, ChainHead())
-
-    def put_chain_head(self, partition: int, head: ChainHead) -> asyncio.Future[Any]:
-        self.heads[partition] = head
-        return self._done()
-
-    def states(self) -> Any:
-        return list(self.data.items())
+    def restarted(self, writes: int | None = None) -> ChangelogTable:
+        """The table a restarted worker recovers: the first ``writes`` changelog writes (all by default)."""
+        return ChangelogTable(self.changelog[:writes])
 
 
 class RecordingBulk:
@@ -57,8 +53,13 @@ class RecordingBulk:
     def __init__(self) -> None:
         self.indexed: list[tuple[str, str, bytes]] = []
 
-    async def submit(self, index: str, doc_id: str, source: bytes) -> None:
+    async def submit(self, index: str, doc_id: str, source: bytes, version: int | None = None) -> None:
         self.indexed.append((index, doc_id, source))
+
+    def chain(self) -> dict[str, tuple[int, int, str]]:
+        """The last indexed version of each document: (partition, seq, hash), as Elasticsearch holds it."""
+        docs = {doc_id: orjson.loads(source)["chain"] for _, doc_id, source in self.indexed}
+        return {doc_id: (c["partition"], c["seq"], c["hash"]) for doc_id, c in docs.items()}
 
 
 class Clock:
@@ -69,11 +70,13 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def parts() -> tuple[Joiner, MemoryStore, RecordingBulk, Clock]:
-    store, bulk, clock = MemoryStore(), RecordingBulk(), Clock()
+Parts = tuple[Joiner, JoinStore, RecordingBulk, Clock]
+
+
+def _joiner(table: ChangelogTable, bulk: RecordingBulk, clock: Clock) -> tuple[Joiner, JoinStore]:
+    store = JoinStore(table)  # type: ignore[arg-type]
     joiner = Joiner(
-        store,  # type: ignore[arg-type]
+        store,
         AuditIndices(),
         bulk,  # type: ignore[arg-type]
         audit_metrics(CollectorRegistry()),
@@ -82,6 +85,13 @@ def parts() -> tuple[Joiner, MemoryStore, RecordingBulk, Clock]:
         done_retention_ms=60_000,
         audit_version="t",
     )
+    return joiner, store
+
+
+@pytest.fixture
+def parts() -> Parts:
+    bulk, clock = RecordingBulk(), Clock()
+    joiner, store = _joiner(ChangelogTable(), bulk, clock)
     return joiner, store, bulk, clock
 
 
@@ -94,12 +104,31 @@ def _facts(request_id: str) -> dict[str, dict[str, Any]]:
     }
 
 
+def _complete(joiner: Joiner, request_id: str, partition: int) -> Any:
+    facts = _facts(request_id)
+    for stage in ("request", "completion"):
+        assert joiner.observe(request_id, partition, facts[stage]) is None
+    return joiner.observe(request_id, partition, facts["response"])
+
+
+def _assert_gap_free(bulk: RecordingBulk, partition: int, records: int) -> None:
+    """What Elasticsearch holds (the last version of each document) is one unbroken chain."""
+    stored = {doc_id: orjson.loads(source) for _, doc_id, source in bulk.indexed}
+    chain = sorted((r["chain"] for r in stored.values() if r["chain"]["partition"] == partition), key=_seq)
+    assert [c["seq"] for c in chain] == list(range(1, records + 1)), "one record per chain position"
+    assert all(r["chain"]["hash"] == record_hash(r) for r in stored.values())
+    for previous, current in itertools.pairwise(chain):
+        assert current["prev_hash"] == previous["hash"], f"seq {current['seq']} links to its predecessor"
+
+
+def _seq(chain: dict[str, Any]) -> int:
+    return int(chain["seq"])
+
+
 @pytest.mark.parametrize(
     "order", [("request", "completion", "response"), ("response", "request", "completion")]
 )
-async def test_the_last_stage_seals_one_chained_record(
-    parts: tuple[Joiner, MemoryStore, RecordingBulk, Clock], order: tuple[str, ...]
-) -> None:
+async def test_the_last_stage_seals_one_chained_record(parts: Parts, order: tuple[str, ...]) -> None:
     joiner, store, bulk, _ = parts
     facts = _facts("r1")
 
@@ -110,29 +139,52 @@ async def test_the_last_stage_seals_one_chained_record(
     await deliveries[2]
     ((index, doc_id, _),) = bulk.indexed
     assert (index, doc_id) == ("llmops-audit-2025.11.17", "r1")
-    assert store.data["r1"]["done_at"] == T0 and "sealed" not in store.data["r1"]
-    assert store.heads[2].seq == 1
+    assert store.get("r1") == {"partition": 2, "seq": 1, "sealed_at": T0}
+    assert store.chain_head(2).seq == 1
 
 
-async def test_replayed_and_late_events_after_the_record_are_ignored(
-    parts: tuple[Joiner, MemoryStore, RecordingBulk, Clock],
-) -> None:
+async def test_chain_heads_are_written_once_per_batch_of_deliveries_not_per_record(parts: Parts) -> None:
+    joiner, store, bulk, _ = parts
+    deliveries = [_complete(joiner, f"r{i}", 1) for i in range(20)]
+    await asyncio.gather(*deliveries)
+    await asyncio.sleep(0)  # the head is saved once the deliveries that ended together are done
+
+    writes = store.table.changelog  # type: ignore[attr-defined]
+    assert [key for _, key, _ in writes].count(f"{HEAD_PREFIX}1") == 1
+    assert len(writes) == 20 + 1, "the sealed record per inference, one head"
+    assert writes[-1][2] == {"seq": 20, "hash": store.chain_head(1).hash, "delivered": 20}
+    _assert_gap_free(bulk, 1, 20)
+
+
+async def test_open_states_are_written_when_flushed_unless_sealed_before(parts: Parts) -> None:
+    joiner, store, _, _ = parts
+    for request_id in ("open", "sealed"):
+        joiner.observe(request_id, 2, _facts(request_id)["request"])
+        joiner.observe(request_id, 2, _facts(request_id)["completion"])
+    await joiner.observe("sealed", 2, _facts("sealed")["response"])  # type: ignore[misc]
+
+    store.write_staged()
+
+    writes = [(key, value) for _, key, value in store.table.changelog]  # type: ignore[attr-defined]
+    assert [key for key, value in writes if "stages" in value] == ["open"]
+    assert set(writes[-1][1]["stages"]) == {"request", "completion"}
+    store.write_staged()
+    assert len(store.table.changelog) == len(writes), "written once"  # type: ignore[attr-defined]
+
+
+async def test_replayed_and_late_events_after_the_record_are_ignored(parts: Parts) -> None:
     joiner, _, bulk, _ = parts
-    facts = _facts("r1")
-    for stage in ("request", "completion"):
-        joiner.observe("r1", 0, facts[stage])
-    delivery = joiner.observe("r1", 0, facts["response"])
+    delivery = _complete(joiner, "r1", 0)
     assert delivery is not None
     await delivery
 
+    facts = _facts("r1")
     assert joiner.observe("r1", 0, facts["response"]) is None
     assert joiner.observe("r1", 0, facts["request"]) is None
     assert len(bulk.indexed) == 1
 
 
-async def test_sweep_seals_expired_joins_as_incomplete_and_forgets_old_markers(
-    parts: tuple[Joiner, MemoryStore, RecordingBulk, Clock],
-) -> None:
+async def test_sweep_seals_expired_joins_as_incomplete_and_forgets_old_markers(parts: Parts) -> None:
     joiner, store, bulk, clock = parts
     joiner.observe("r1", 1, _facts("r1")["request"])
     joiner.observe("r2", 4, _facts("r2")["request"])
@@ -146,26 +198,60 @@ async def test_sweep_seals_expired_joins_as_incomplete_and_forgets_old_markers(
     assert b'"status":"incomplete"' in bulk.indexed[0][2]
     clock.now += 60_001
     joiner.sweep({1})
-    assert "r1" not in store.data and "r2" in store.data
+    assert store.get("r1") is None and store.get("r2") is not None
 
 
-async def test_sealed_records_are_redelivered_unchanged_after_a_restart(
-    parts: tuple[Joiner, MemoryStore, RecordingBulk, Clock],
+@pytest.mark.parametrize("crash_after", [0.3, 0.6, 0.95, 1.0])
+async def test_a_restart_from_any_changelog_prefix_continues_the_chain_without_forks(
+    parts: Parts, crash_after: float
 ) -> None:
-    joiner, store, bulk, _ = parts
-    facts = _facts("r1")
-    for stage in ("request", "completion"):
-        joiner.observe("r1", 3, facts[stage])
-    delivery = joiner.observe("r1", 3, facts["response"])
-    sealed = store.data["r1"]["sealed"]
-    assert delivery is not None
-    await delivery
-    store.data["r1"] = {"partition": 3, "sealed": sealed}  # the done marker was lost in the crash
-    joiner.in_flight.clear()
+    joiner, store, bulk, clock = parts
+    first = [f"a{i}" for i in range(30)]
+    await asyncio.gather(*(_complete(joiner, rid, 5) for rid in first))
+    await asyncio.sleep(0)
+    table: ChangelogTable = store.table  # type: ignore[assignment]
+    table.changelog.pop()  # the last head write is lost: heads are written lazily
+    survived = int(len(table.changelog) * crash_after)
 
-    joiner.sweep({3})
-    await asyncio.gather(*joiner.in_flight.values())
+    restarted, _ = _joiner(table.restarted(survived), bulk, clock)
+    restarted.recover()
+    await asyncio.gather(*restarted.in_flight.values())
+    durable = {rid for _, rid, value in table.changelog[:survived] if value and "sealed" in value}
+    for rid in first:  # the source events of records not durably sealed are consumed again
+        if rid not in durable:
+            await _complete(restarted, rid, 5)
+    await asyncio.gather(*(_complete(restarted, f"b{i}", 5) for i in range(10)))
 
-    assert bulk.indexed[0][2] == bulk.indexed[1][2]
+    assert set(bulk.chain()) == {*first, *(f"b{i}" for i in range(10))}
+    _assert_gap_free(bulk, 5, 40)
+
+
+async def test_sealed_records_above_the_watermark_are_redelivered_unchanged_after_a_restart(
+    parts: Parts,
+) -> None:
+    joiner, store, bulk, clock = parts
+    await _complete(joiner, "r1", 3)
+    table: ChangelogTable = store.table  # type: ignore[assignment]
+    (sealed,) = [value["sealed"] for _, _, value in table.changelog if value and "sealed" in value]
+    without_head = [w for w in table.changelog if not w[1].startswith(HEAD_PREFIX)]
+
+    restarted, restarted_store = _joiner(ChangelogTable(without_head), bulk, clock)
+    restarted.recover()
+    await asyncio.gather(*restarted.in_flight.values())
+
+    assert bulk.indexed[0][2] == bulk.indexed[1][2] == orjson.dumps(sealed)
     assert record_hash(sealed) == sealed["chain"]["hash"]
-    assert store.heads[3].seq == 1, "redelivery does not take a new chain position"
+    assert restarted_store.chain_head(3).seq == 1, "redelivery does not take a new chain position"
+
+
+async def test_sealed_records_at_or_below_the_watermark_are_done_after_a_restart(parts: Parts) -> None:
+    joiner, store, bulk, clock = parts
+    await _complete(joiner, "r1", 3)
+    await asyncio.sleep(0)
+
+    restarted, restarted_store = _joiner(store.table.restarted(), bulk, clock)  # type: ignore[attr-defined]
+    restarted.recover()
+
+    assert not restarted.in_flight and len(bulk.indexed) == 1
+    assert restarted_store.get("r1") == {"partition": 3, "seq": 1, "sealed_at": T0}
+    assert restarted.observe("r1", 3, _facts("r1")["response"]) is None

@@ -74,13 +74,24 @@ class BulkIndexer:
         self._unindexed: dict[int, float] = {}  # id(document) -> submitted at, in submission order
         metrics.oldest_unindexed.set_function(self.oldest_unindexed_age_s)
 
-    async def submit(self, index: str, doc_id: str, source: bytes) -> None:
+    async def submit(self, index: str, doc_id: str, source: bytes, version: int | None = None) -> None:
         """Queue one document and return once Elasticsearch acknowledged it.
+
+        Args:
+            index: Target index.
+            doc_id: Document id (a replay overwrites, never duplicates).
+            source: The document, JSON.
+            version: An external version (``external_gte``): a write carrying an older
+                version than the stored document's is refused (409) and counts as
+                acknowledged, since a newer version of the document is already stored.
 
         Raises:
             InvalidMessage: When Elasticsearch rejected the document itself (4xx).
         """
-        action = orjson.dumps({"index": {"_index": index, "_id": doc_id}})
+        meta: dict[str, object] = {"_index": index, "_id": doc_id}
+        if version is not None:
+            meta |= {"version": version, "version_type": "external_gte"}
+        action = orjson.dumps({"index": meta})
         document = PendingDocument(action, source)
         self._pending.append(document)
         if len(self._pending) >= self.max_docs:
@@ -145,7 +156,9 @@ class BulkIndexer:
         retry = []
         for doc, item in zip(batch, response["items"], strict=True):
             status = int(item["index"]["status"])
-            if status < 300:
+            if status == 409:
+                log.warning("a newer version of the document is stored", extra={"id": item["index"]["_id"]})
+            if status < 300 or status == 409:
                 self.metrics.indexed.inc()
                 if not doc.done.done():
                     doc.done.set_result(None)

@@ -1,8 +1,10 @@
 """The per-event step of the audit agent: decode, extract facts, join, acknowledge when safe.
 
 The agent's stream does not acknowledge events itself (``stream.noack()``). An event
-that only adds facts to the join is acknowledged at once (its state is in the table's
-changelog, which faust flushes before it commits offsets). An event that completes a
+that only adds facts to the join is acknowledged at the next :meth:`Ingest.flush` (a
+timer), right after the open states staged since the previous one were handed to the
+table's changelog (which faust flushes before it commits offsets): an inference whose
+stages all arrive within one interval, as in a catch-up, writes no open state. An event that completes a
 join is acknowledged only after Elasticsearch acknowledged the record, while the agent
 goes on reading: that is what lets records be batched without committing early.
 Invalid events go to the dead-letter topic, then are acknowledged.
@@ -64,6 +66,7 @@ class Ingest:
         self.schemas = {spec.name: spec.schema for spec in SOURCES}
         self.slots = asyncio.Semaphore(max_in_flight)
         self.tasks: set[asyncio.Task[None]] = set()
+        self.unflushed: list[tuple[Any, Any]] = []
 
     async def process(self, stream: Any, event: Any) -> None:
         """Join one faust event; acknowledge it now or once its record is indexed."""
@@ -83,12 +86,19 @@ class Ingest:
                 return
         self.service.dead_letters.record_valid()
         if delivery is None:
-            await stream.ack(event)
+            self.unflushed.append((stream, event))
             return
         await self.slots.acquire()
         task = asyncio.create_task(self._ack_after(delivery, stream, event, raw))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    async def flush(self) -> None:
+        """Write the staged open states to the changelog, then acknowledge the events they hold."""
+        self.joiner.store.write_staged()
+        events, self.unflushed = self.unflushed, []
+        for stream, event in events:
+            await stream.ack(event)
 
     async def _ack_after(self, delivery: Awaitable[None], stream: Any, event: Any, raw: RawEvent) -> None:
         try:

@@ -81,6 +81,7 @@ def build(
         timeout_ms=int(settings.join_timeout_s * 1000),
         done_retention_ms=int(settings.done_retention_s * 1000),
         audit_version=settings.service_version,
+        owned=lambda: _active_partitions(app),
     )
     ingest = Ingest(
         service, joiner, settings.user_hash_key.get_secret_value().encode(), settings.max_in_flight
@@ -89,6 +90,10 @@ def build(
         *(s.name for s in SOURCES), key_type=bytes, value_type=bytes, partitions=SOURCES[0].partitions
     )
     capabilities: list[Capabilities] = []
+
+    @table.on_recover
+    async def continue_chains() -> None:
+        joiner.recover()
 
     @app.agent(source, name="audit_join_agent")
     async def join_agent(stream: Any) -> None:
@@ -99,6 +104,9 @@ def build(
         capabilities.append(await _install_when_reachable(client, indices, settings.elasticsearch_url))
         await bulk.run()
 
+    async def flush_open_joins() -> None:
+        await ingest.flush()
+
     async def sweep_joins() -> None:
         joiner.sweep(_active_partitions(app))
 
@@ -107,6 +115,7 @@ def build(
             await enforce_retention(client, indices, datetime.now(UTC))
 
     app.task(index_records)
+    app.timer(settings.changelog_flush_interval_s)(flush_open_joins)
     app.timer(settings.join_check_interval_s)(sweep_joins)
     app.timer(settings.retention_check_interval_s)(enforce_audit_retention)
 

@@ -29,6 +29,9 @@ class AuditSettings(ServiceSettings):
         changelog_linger_s: How long a join-table changelog write waits to share a produce
             request with others (throughput; audit is not on the caller's latency path).
         changelog_batch_bytes: Largest changelog produce batch per partition.
+        changelog_flush_interval_s: How long open join states wait in memory before their
+            changelog write (their events are acknowledged after it): an inference whose
+            stages all arrive within it, as when catching up, writes no open state at all.
         max_poll_records: Most source events handed over by one consumer poll.
         fetch_max_bytes: Most bytes fetched per source partition and request.
         kafka_session_timeout_s: Consumer session timeout: how soon a crashed worker's
@@ -57,6 +60,7 @@ class AuditSettings(ServiceSettings):
     max_in_flight: int = Field(default=5000, ge=1)
     changelog_linger_s: float = Field(default=0.005, ge=0)
     changelog_batch_bytes: int = Field(default=512 * 1024, ge=1)
+    changelog_flush_interval_s: float = Field(default=0.1, gt=0)
     max_poll_records: int = Field(default=2000, ge=1)
     fetch_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     kafka_session_timeout_s: float = Field(default=10.0, gt=0)
