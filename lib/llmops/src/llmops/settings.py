@@ -36,6 +36,10 @@ class ServiceSettings(BaseSettings):
         service_version: Reported in logs, metrics and audit records.
         consumer_lag_interval_s: How often the consumer lag gauge
             (``llmops_<service>_consumer_lag_messages``) is refreshed from the broker.
+        empty_fetch_pause_ms: How long a consumer waits after a fetch that brought no
+            records before fetching again (:mod:`llmops.fetch_pause`): what a Kafka broker's
+            long poll does, for brokers that answer empty fetches at once (the local
+            noida-db). The most it adds to latency, and only after an idle moment; 0 = off.
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
@@ -48,6 +52,7 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     service_version: str = "0.1.0"
     consumer_lag_interval_s: float = Field(default=5.0, gt=0)
+    empty_fetch_pause_ms: float = Field(default=3.0, ge=0.0, le=100.0)
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> Self:

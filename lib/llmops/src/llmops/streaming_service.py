@@ -16,7 +16,7 @@ from typing import Any
 import faust
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from llmops import preflight, topics
+from llmops import fetch_pause, preflight, topics
 from llmops.batch_processor import BatchProcessor, Delivery, deferred_deliveries
 from llmops.codec import AvroCodec
 from llmops.consumer_lag import ConsumerLagExport, faust_consumer_lag, refresh_forever
@@ -54,6 +54,7 @@ class StreamingService:
     ) -> None:
         self.name = name
         self.settings = settings
+        fetch_pause.install(settings.empty_fetch_pause_ms / 1000)
         self.codec = codec or AvroCodec(SchemaStore.load())
         self.metrics = metrics or pipeline_metrics(name)
         self.app = create_faust_app(name, settings, self.codec, **faust_overrides)

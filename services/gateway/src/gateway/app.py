@@ -25,7 +25,7 @@ from gateway.routes import chat, completions, health, models, requests
 from gateway.runtime import GatewayRuntime
 from gateway.settings import GatewaySettings
 from gateway.token_cache import VerifiedTokens
-from llmops import topics
+from llmops import fetch_pause, topics
 from llmops.codec import AvroCodec
 from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
 from llmops.health import Readiness
@@ -70,6 +70,7 @@ async def start_runtime(settings: GatewaySettings, stack: AsyncExitStack) -> Gat
 
     Everything started is registered on ``stack``, so a failure half-way closes what was opened.
     """
+    fetch_pause.install(settings.empty_fetch_pause_ms / 1000)
     codec = AvroCodec(SchemaStore.load())
     redis = aioredis.from_url(settings.redis_url)
     stack.push_async_callback(redis.aclose)
