@@ -1,6 +1,6 @@
 """Guardrails benchmark: the whole chain per text, PII F1, and messages/s through the service.
 
-``python -m bench guardrails [--quick] [--no-service] [--no-presidio]``
+``python -m bench guardrails [--quick] [--no-service] [--no-presidio] [--batch-only] [--two-workers] [--profile]``
 
 Side by side in the same run, on the same texts: Microsoft Presidio's analyzer with its
 predefined pattern recognizers over a *blank* spaCy pipeline (no spaCy model can be
@@ -101,6 +101,30 @@ def presidio(cases: list[dict[str, Any]], texts: dict[str, list[str]], repeat: i
     return result
 
 
+def service_phase(cases: list[dict[str, Any]], argv: list[str]) -> None:
+    """Messages per second through the service, per-event and batch mode, and CPU per message."""
+    from bench._guardrails_service import service_rate
+
+    count = 600 if "--quick" in argv else 3000
+    profile = ROOT / ".bench" / "guardrails" / "service.collapsed" if "--profile" in argv else None
+    workers = 2 if "--two-workers" in argv else 1
+    modes = {"per-event": {"GUARDRAILS_BATCH_MAX_EVENTS": "0"}, "batch": {}}
+    if "--batch-only" in argv:
+        del modes["per-event"]
+    for mode, env in modes.items():
+        result = service_rate(cases, count, env, workers, profile if mode == "batch" else None)
+        print(
+            f"service ({mode:>9}, {workers} worker{'s' * (workers > 1)}): {count} completions -> responses"
+            f" through Kafka (noida-db): {result['msg_s']:.0f} msg/s wall; {result['cpu_us']:.0f} µs"
+            f" of guardrails CPU per message = {1e6 / result['cpu_us']:.0f} msg/s per core"
+        )
+    if profile is not None and profile.exists():
+        from bench._profile import summarise
+
+        print(f"py-spy profile of the batch-mode worker ({profile}):")
+        print(summarise(profile))
+
+
 def main(argv: list[str]) -> int:
     """Print the side-by-side table; exit 0 (figures, not pass/fail)."""
     repeat = 1 if "--quick" in argv else 3
@@ -129,15 +153,7 @@ def main(argv: list[str]) -> int:
             p, r, f = pii_f1(expected, result["found"])
             print(f"PII on raw cases, {label:<18} precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
     if "--no-service" not in argv:
-        from bench._guardrails_service import service_rate
-
-        count = 600 if "--quick" in argv else 3000
-        for mode, env in (("per-event", {"GUARDRAILS_BATCH_MAX_EVENTS": "0"}), ("batch", {})):
-            rate, count = service_rate(cases, count, env)
-            print(
-                f"service throughput ({mode:>9}): {count} completions -> responses through Kafka"
-                f" (noida-db): {rate:.0f} msg/s"
-            )
+        service_phase(cases, argv)
     return 0
 
 
