@@ -28,6 +28,7 @@ _HOMOGLYPHS = str.maketrans(
 )
 
 
+_INVISIBLE_CHAR = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")  # a scan in C, not a set per char
 _LOOKALIKE_SCRIPT = re.compile("[\u0130\u0131\u0370-\u03ff\u0400-\u052f]")
 
 
@@ -59,7 +60,7 @@ def normalize(text: str) -> Normalized:
     """Return the scanning form of ``text`` (NFKC, no invisible characters, Latin homoglyphs)."""
     if text.isascii():
         return Normalized(text)
-    if unicodedata.is_normalized("NFKC", text) and _INVISIBLE.isdisjoint(text):
+    if unicodedata.is_normalized("NFKC", text) and not _INVISIBLE_CHAR.search(text):
         # str.translate is per character outside ASCII: only pay it when a look-alike script occurs.
         return Normalized(text.translate(_HOMOGLYPHS) if _LOOKALIKE_SCRIPT.search(text) else text)
     return _normalize_slow(text)
