@@ -101,7 +101,10 @@ def cpu_seconds(pid: int) -> float:
 def _extra_worker(config: StackConfig, run_dir: Path, index: int) -> int:
     """Another ``python -m guardrails`` in the same consumer group (its own HTTP port); returns its PID."""
     port = free_port()
-    env = components.service_env("guardrails", config) | {"GUARDRAILS_HTTP_PORT": str(port)}
+    env = components.service_env("guardrails", config) | {
+        "GUARDRAILS_HTTP_PORT": str(port),
+        "GUARDRAILS_GROUP_INSTANCE_ID": f"bench-guardrails-{index}",
+    }
     argv = (sys.executable, "-m", "guardrails")
     pid = processes.spawn(argv, run_dir / f"guardrails-{index}.log", components.child_env(env))
     ready = probes.http_ok(f"http://{HOST}:{port}/readyz")
@@ -126,6 +129,8 @@ def service_rate(
     codec = AvroCodec(SchemaStore.load())
     with tempfile.TemporaryDirectory(prefix="bench-guardrails-") as run_dir:
         env = dict(service_env or {})
+        if workers > 1:  # static membership: noida-db fails rebalances of dynamic members
+            env["GUARDRAILS_GROUP_INSTANCE_ID"] = "bench-guardrails-0"
         config = StackConfig(run_dir=Path(run_dir), ports=StackPorts.free(), service_env=env)
         stack = LocalStack(config)
         started = stack.up(only={"noida-db", "guardrails"})

@@ -25,7 +25,11 @@ def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingServ
     """Wire the guardrails service: policy (fails here if invalid), topics, steps and agent."""
     guard = Guard(load_policy(settings.policy_file or DEFAULT_POLICY))
     fetch_pause.install(settings.empty_fetch_pause_ms / 1000)
-    overrides = {"producer_linger": settings.producer_linger_ms / 1000, **faust_overrides}
+    overrides = {
+        "producer_linger": settings.producer_linger_ms / 1000,
+        "consumer_group_instance_id": settings.group_instance_id,
+        **faust_overrides,
+    }
     service = StreamingService("guardrails", settings, **overrides)
 
     async def send_response(response: LlmResponse, request: LlmRequest, raw: RawEvent) -> None:

@@ -32,6 +32,9 @@ class GuardrailsSettings(ServiceSettings):
             broker's long poll does, for brokers that answer empty fetches at once (the
             local noida-db). It is the most it adds to latency, and only after an idle moment;
             0 turns it off.
+        group_instance_id: Static consumer-group membership id (e.g. the pod name of a
+            StatefulSet): a restarted worker takes its partitions back at once, and several
+            workers of one group each keep their own partitions.
     """
 
     model_config = SettingsConfigDict(env_prefix="GUARDRAILS_", extra="ignore", frozen=True)
@@ -44,3 +47,4 @@ class GuardrailsSettings(ServiceSettings):
     batch_within_ms: float = Field(default=2.0, gt=0.0, le=1000.0)
     producer_linger_ms: float = Field(default=0.0, ge=0.0, le=100.0)
     empty_fetch_pause_ms: float = Field(default=3.0, ge=0.0, le=100.0)
+    group_instance_id: str | None = None
