@@ -42,6 +42,7 @@ CASES = [
     ("output", "toxic", "du bist ein V\u0435rsager"),  # Cyrillic e
     ("output", "toxic", FILLER + "ta gueule"),
     ("output", "self_harm", "just k\u200bill yourself"),
+    ("output", "self_harm", "honestly, you should die"),  # the gate once lacked "should die"
     ("output", "self_harm", FILLER + "nessuno sentir\u00e0 la tua mancanza"),
     ("output", "self_harm", "M\u00c1TATE ya"),
     ("output", "self_harm", "bring dich doch um"),

@@ -21,7 +21,7 @@ SELF_HARM_WORDS = register(
     [
         "kys", "yourself", "better off dead", "ti ammazzi", "ti uccidi", "ti suicidi", "te matas", "te suicidas",
         "te mueres", "se mata", "bringst du dich", "te suicides", "te tues", "ne te tues", "urself", "your life", "your own life", "end it all", "miss you", "care about you",
-        "without you", "suicid", "to die", "go die", "just die", "ammazzati", "ammazzarti", "ucciditi",
+        "without you", "suicid", "to die", "go die", "just die", "should die", "ammazzati", "ammazzarti", "ucciditi",
         "ucciderti", "morire", "farti del male", "le vene", "mancanza", "senza di te", "mátate", "matate",
         "matarte", "deberías morir", "debes morir", "hacerte daño", "las venas", "extrañaría", "de menos",
         "sin ti", "se mate", "se matar", "te matar", "deveria morrer", "devias morrer", "deverias morrer",
