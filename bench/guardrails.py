@@ -1,6 +1,6 @@
 """Guardrails benchmark: the whole chain per text, PII F1, and messages/s through the service.
 
-``python -m bench guardrails [--quick] [--no-service] [--no-presidio]``
+``python -m bench guardrails [--quick] [--no-service] [--no-presidio] [--batch-only] [--two-workers] [--profile]``
 
 Side by side in the same run, on the same texts: Microsoft Presidio's analyzer with its
 predefined pattern recognizers over a *blank* spaCy pipeline (no spaCy model can be
@@ -8,7 +8,7 @@ downloaded here, so Presidio finds no PERSON names). Presidio is installed only 
 venv under ``.bench/presidio`` (``uv venv`` + ``uv pip install``), never in the lock file.
 
 Texts: every case of the labelled set (``services/guardrails/eval``), padded with ordinary
-support prose in the case's language to 200 and 2,000 characters. PII F1 is scored on the
+support prose in the case's language to 200, 1,000 and 2,000 characters. PII F1 is scored on the
 raw cases, per PII type (email, phone, card, iban, ssn, ip, name), micro-averaged.
 Times are CPU time (``process_time``) per text on one core; the machine is shared, so
 compare the two columns of one run rather than runs with each other.
@@ -101,18 +101,44 @@ def presidio(cases: list[dict[str, Any]], texts: dict[str, list[str]], repeat: i
     return result
 
 
+def service_phase(cases: list[dict[str, Any]], argv: list[str]) -> None:
+    """Messages per second through the service, per-event and batch mode, and CPU per message."""
+    from bench._guardrails_service import service_rate
+
+    count = 600 if "--quick" in argv else 3000
+    profile = ROOT / ".bench" / "guardrails" / "service.collapsed" if "--profile" in argv else None
+    workers = 2 if "--two-workers" in argv else 1
+    modes = {"per-event": {"GUARDRAILS_BATCH_MAX_EVENTS": "0"}, "batch": {}}
+    if "--batch-only" in argv:
+        del modes["per-event"]
+    for mode, env in modes.items():
+        result = service_rate(cases, count, env, workers, profile if mode == "batch" else None)
+        print(
+            f"service ({mode:>9}, {workers} worker{'s' * (workers > 1)}): {count} completions -> responses"
+            f" through Kafka (noida-db): {result['msg_s']:.0f} msg/s wall; {result['cpu_us']:.0f} µs"
+            f" of guardrails CPU per message = {1e6 / result['cpu_us']:.0f} msg/s per core"
+        )
+    if profile is not None and profile.exists():
+        from bench._profile import summarise
+
+        print(f"py-spy profile of the batch-mode worker ({profile}):")
+        print(summarise(profile))
+
+
 def main(argv: list[str]) -> int:
     """Print the side-by-side table; exit 0 (figures, not pass/fail)."""
     repeat = 1 if "--quick" in argv else 3
     cases = [*read_dataset(EVAL / "dev.jsonl"), *read_dataset(EVAL / "heldout.jsonl")]
-    texts = {f"{n}ch": [padded(c, n) for c in cases] for n in (200, 2000)}
+    texts = {f"{n}ch": [padded(c, n) for c in cases] for n in (200, 1000, 2000)}
     expected = [
         {pii_type(c.removeprefix("pii:")) for c in expected_categories(c["labels"]) if c.startswith("pii:")}
         for c in cases
     ]
     mine = ours(cases, texts, repeat)
     peer = None if "--no-presidio" in argv else presidio(cases, texts, repeat)
-    print(f"guardrails bench: {len(cases)} cases, texts padded to 200 and 2000 characters, CPU µs per text")
+    print(
+        f"guardrails bench: {len(cases)} cases, texts padded to 200, 1000 and 2000 characters, CPU µs per text"
+    )
     print(f"{'what':<34} {'llmops guardrails':>18} {'presidio (blank spaCy)':>24}")
     for name in texts:
         for stage in ("input", "output"):
@@ -120,24 +146,17 @@ def main(argv: list[str]) -> int:
             print(
                 f"{'µs/text ' + name + ' ' + stage + ' chain':<34} {mine['us_per_text'][f'{name}/{stage}']:>18.0f} {peer_us:>24}"
             )
-    per_kb = mine["us_per_text"]["2000ch/input"] / 2.0
-    print(
-        f"{'µs per 1 KB (input chain, 2000ch)':<34} {per_kb:>18.0f} {(peer['us_per_text']['2000ch'] / 2.0 if peer else 0):>24.0f}"
-    )
+    for stage in ("input", "output"):  # the target: a whole chain on a 1 KB text
+        peer_kb = f"{peer['us_per_text']['1000ch']:.0f}" if peer and stage == "input" else "-"
+        print(
+            f"{'µs per 1 KB text, ' + stage + ' chain':<34} {mine['us_per_text'][f'1000ch/{stage}']:>18.0f} {peer_kb:>24}"
+        )
     for label, result in (("llmops guardrails", mine), ("presidio", peer)):
         if result is not None:
             p, r, f = pii_f1(expected, result["found"])
             print(f"PII on raw cases, {label:<18} precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
     if "--no-service" not in argv:
-        from bench._guardrails_service import service_rate
-
-        count = 600 if "--quick" in argv else 3000
-        for mode, env in (("per-event", {"GUARDRAILS_BATCH_MAX_EVENTS": "0"}), ("batch", {})):
-            rate, count = service_rate(cases, count, env)
-            print(
-                f"service throughput ({mode:>9}): {count} completions -> responses through Kafka"
-                f" (noida-db): {rate:.0f} msg/s"
-            )
+        service_phase(cases, argv)
     return 0
 
 

@@ -51,6 +51,8 @@ async def _push(
 def test_one_agent_reads_the_completions_topic(service: StreamingService) -> None:
     agents = service.app.agents
 
+    assert service.app.conf.consumer_group_instance_id is None  # dynamic membership unless set
+
     assert list(agents) == [AGENT]
     assert agents[AGENT].channel.get_topic_name() == topics.COMPLETIONS.name
 

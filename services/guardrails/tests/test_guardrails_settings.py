@@ -24,6 +24,8 @@ def test_values_are_read_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("GUARDRAILS_KAFKA_BOOTSTRAP", "kafka-0:9092,kafka-1:9092")
     monkeypatch.setenv("GUARDRAILS_POLICY_FILE", "/etc/llmops/policy.yaml")
     monkeypatch.setenv("GUARDRAILS_CONCURRENCY", "4")
+    monkeypatch.setenv("GUARDRAILS_GROUP_INSTANCE_ID", "guardrails-0")
+    monkeypatch.setenv("GUARDRAILS_EMPTY_FETCH_PAUSE_MS", "0")
     monkeypatch.setenv("POLICY_FILE", "unprefixed-is-ignored")
 
     settings = load_settings(GuardrailsSettings)
@@ -31,6 +33,8 @@ def test_values_are_read_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch
     assert settings.bootstrap_servers == ["kafka-0:9092", "kafka-1:9092"]
     assert str(settings.policy_file) == "/etc/llmops/policy.yaml"
     assert settings.concurrency == 4
+    assert settings.group_instance_id == "guardrails-0"
+    assert settings.empty_fetch_pause_ms == 0.0
     assert settings.http_port == 8082
     assert settings.environment is Environment.PRODUCTION
 

@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from guardrails import keywords
 from guardrails.normalize import normalize
 from guardrails.policy_model import OnError
 from guardrails.redaction import redact
@@ -60,6 +61,9 @@ class ScannerChain:
         self.scanners = scanners
         self.timeout_s = timeout_s
         self.on_error = on_error
+        # Build the shared keyword automaton now: built lazily inside the first scan it was
+        # timed as that scanner's latency, and a slow start blocked the first text (fail-closed).
+        keywords.groups_in("")
 
     def run(self, text: str, context: ScanContext | None = None) -> ChainVerdict:
         """Scan ``text`` with every scanner and return the combined verdict."""

@@ -6,6 +6,7 @@ the generated text, whose redacted or blocked form is all that leaves this servi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from dataclasses import dataclass
@@ -107,8 +108,15 @@ def _timed(rules: TenantRules, stage: str, text: str, request: LlmRequest) -> Ch
     wants_json = request["params"]["response_format"] == "json_object"
     started = time.perf_counter()
     verdict = chain.run(text, ScanContext(stage=stage, wants_json=wants_json))
-    metric_defs.SCAN_LATENCY.labels(stage).observe(time.perf_counter() - started)
+    _scan_latency(stage).observe(time.perf_counter() - started)
     return verdict
+
+
+# Labelled children looked up once per label set (labels() takes a lock and builds a key
+# on every call; these run several times per message on the hot path).
+_scan_latency = functools.cache(metric_defs.SCAN_LATENCY.labels)
+_findings = functools.cache(metric_defs.FINDINGS.labels)
+_verdicts = functools.cache(metric_defs.VERDICTS.labels)
 
 
 def _wants_rewrite(rules: TenantRules, inbound: ChainVerdict, outbound: ChainVerdict | None) -> bool:
@@ -126,7 +134,7 @@ def _sha(text: str) -> str:
 
 def _count(findings: list[Finding]) -> None:
     for finding in findings:
-        metric_defs.FINDINGS.labels(finding["scanner"], finding["category"], finding["action"]).inc()
+        _findings(finding["scanner"], finding["category"], finding["action"]).inc()
 
 
 def _response(
@@ -134,7 +142,7 @@ def _response(
     findings: list[Finding], prompt_redacted: str | None, prompt_sha256: str, started: float,
 ) -> LlmResponse:  # fmt: skip
     _count(findings)
-    metric_defs.VERDICTS.labels(action.value).inc()
+    _verdicts(action.value).inc()
     return {
         "request_id": completion["request_id"],
         "tenant": completion["tenant"],

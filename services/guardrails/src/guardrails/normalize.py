@@ -18,14 +18,18 @@ _INVISIBLE = frozenset(
     "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069"
     "\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
 )
-# Cyrillic and Greek letters that render like Latin ones (one to one, so offsets hold).
+# Cyrillic and Greek letters that render like Latin ones (one to one, so offsets hold), and
+# the dotted capital and dotless small i, which re.IGNORECASE equates with i: folded, every
+# scanner (and the lower-cased text the prefilters read) sees one letter, and lower-casing
+# keeps offsets (the dotted capital alone lower-cases to two characters).
 _HOMOGLYPHS = str.maketrans(
-    "АВСЕНІЈКМОРЅТХУаеіјорсхуѕԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιρνκτυχ",
-    "ABCEHIJKMOPSTXYaeijopcxysdhlqwABEZHIKMNOPTYXaoipvktux",
+    "АВСЕНІЈКМОРЅТХУаеіјорсхуѕԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιρνκτυχ\u0130\u0131",
+    "ABCEHIJKMOPSTXYaeijopcxysdhlqwABEZHIKMNOPTYXaoipvktuxIi",
 )
 
 
-_LOOKALIKE_SCRIPT = re.compile("[\u0370-\u03ff\u0400-\u052f]")
+_INVISIBLE_CHAR = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")  # a scan in C, not a set per char
+_LOOKALIKE_SCRIPT = re.compile("[\u0130\u0131\u0370-\u03ff\u0400-\u052f]")
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def normalize(text: str) -> Normalized:
     """Return the scanning form of ``text`` (NFKC, no invisible characters, Latin homoglyphs)."""
     if text.isascii():
         return Normalized(text)
-    if unicodedata.is_normalized("NFKC", text) and _INVISIBLE.isdisjoint(text):
+    if unicodedata.is_normalized("NFKC", text) and not _INVISIBLE_CHAR.search(text):
         # str.translate is per character outside ASCII: only pay it when a look-alike script occurs.
         return Normalized(text.translate(_HOMOGLYPHS) if _LOOKALIKE_SCRIPT.search(text) else text)
     return _normalize_slow(text)

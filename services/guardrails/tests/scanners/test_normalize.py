@@ -17,6 +17,8 @@ from guardrails.scanner import Span
         ("\u0456gn\u043er\u0435", "ignore"),  # Cyrillic i, o, e
         ("caf\u00e9 \u00e0 Z\u00fcrich", "caf\u00e9 \u00e0 Z\u00fcrich"),  # accents stay
         ("\ufb01le", "file"),  # ligature
+        ("\u0131gnore", "ignore"),  # dotless i (re.IGNORECASE equates it with i)
+        ("\u0130NSTRUCTIONS", "INSTRUCTIONS"),  # dotted capital I (lower-cases to two characters)
     ],
 )
 def test_scanning_form(text: str, normal: str) -> None:

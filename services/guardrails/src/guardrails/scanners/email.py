@@ -48,11 +48,26 @@ class EmailScanner(SpanScanner):
 
     def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
         """Plain addresses need an ``@``; spelled-out ones a "dot" word (cheap prefilters)."""
-        found = [m.span() for m in _EMAIL.finditer(text)] if "@" in text else []
+        found = [m.span() for m in _EMAIL.finditer(text, *_around_ats(text))] if "@" in text else []
         if OBFUSCATION_HINTS in view.groups:
             found.extend(m.span() for m in _OBFUSCATED.finditer(text))
             found.extend(m.span() for m in _BRACKETED_AT.finditer(text) if not _covered(m.span(), found))
         return found
+
+
+_DOMAIN_END = re.compile(r"[^\w.-]")
+
+
+def _around_ats(text: str) -> tuple[int, int]:
+    """The part of ``text`` a plain address can occupy (``pos`` and ``endpos`` for the regex).
+
+    From 64 characters before the first ``@`` (the longest local part) to the end of the
+    domain after the last one: a domain holds only word characters, dots and hyphens, so
+    the character there ends any address too.
+    """
+    start = max(0, text.find("@") - 64)
+    stop = _DOMAIN_END.search(text, text.rfind("@") + 1)
+    return start, stop.start() if stop else len(text)
 
 
 def _covered(span: tuple[int, int], found: list[tuple[int, int]]) -> bool:

@@ -109,7 +109,8 @@ EXTRACTION = re.compile(
     re.IGNORECASE,
 )
 HIDDEN = re.compile(
-    r"<\|im_start\|>|<\|system\|>|\[/?(?:INST|SYS)\]|<<SYS>>|^\s*#{2,}\s*(?:system|instruction)s?\b"
+    # a "## System" heading: at a line start or after blanks (starts with "#", so it can be anchored)
+    r"<\|im_start\|>|<\|system\|>|\[/?(?:INST|SYS)\]|<<SYS>>|(?<!\S)#{2,}\s*(?:system|instruction)s?\b"
     r"|\[(?:system|admin|developer|sistema|système)\]\s*:?"
     r"|\b(?:assistant|ai|llm|chatbot|model)s?,? (?:must|should now|will now|needs to|has to) (?:now )?"
     r"(?:email|send|forward|ignore|reveal|delete|post|upload|transfer|disregard|reply)"

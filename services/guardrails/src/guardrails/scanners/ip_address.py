@@ -23,7 +23,7 @@ class IpAddressScanner(SpanScanner):
     def find(self, text: str, view: TextView) -> list[tuple[int, int]]:
         """IPv4 needs digits and three dots, IPv6 colons (cheap prefilters)."""
         found = []
-        if view.digits >= 4 and text.count(".") >= 3:
+        if view.digits >= 4 and text.count(".") >= 3 and _digit_dot_digit(text):
             for match in _IPV4.finditer(text):
                 start = match.start()
                 if _octets_valid(match.group()) and not _VERSION.search(text, max(0, start - 12), start):
@@ -33,6 +33,22 @@ class IpAddressScanner(SpanScanner):
                 if _valid_ipv6(match.group()):
                     found.append(match.span())
         return found
+
+
+def _digit_dot_digit(text: str, most: int = 64) -> bool:
+    """Whether a dot stands between two digits (every IPv4 address has one), from the dots only.
+
+    Dots are few in prose, and ``str.find`` skips to them in C; a text with more than
+    ``most`` dots answers True and lets the regex decide.
+    """
+    at = text.find(".", 1)
+    for _ in range(most):
+        if at < 0 or at + 1 >= len(text):
+            return False
+        if text[at - 1].isdigit() and text[at + 1].isdigit():  # isdigit() holds for every \d
+            return True
+        at = text.find(".", at + 1)
+    return True
 
 
 def _octets_valid(candidate: str) -> bool:

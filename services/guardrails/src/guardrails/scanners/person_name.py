@@ -13,7 +13,9 @@ import re
 from guardrails.scanner import TextView
 from guardrails.scanners.base import SpanScanner
 
-_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:[-'][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]+)?"
+# possessive letter runs (++): what follows a run is never a lower-case letter, so giving
+# letters back cannot help a match, and not trying halves the candidate search
+_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]++(?:[-'][A-ZÀ-ÖØ-Þ]?[a-zß-öø-ÿ]++)?"
 _PARTICLE = r"(?:\s(?:de|da|do|dos|das|del|della|di|van|von|der|le|la|du))?"
 _FULL = rf"{_WORD}(?:{_PARTICLE}\s{_WORD}){{1,2}}"
 _PLAIN_CUES = [

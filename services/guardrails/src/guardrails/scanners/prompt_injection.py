@@ -5,16 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 
+from guardrails.anchored import AnchoredPattern
 from guardrails.scanner import Action, ScanContext, ScanResult, Span
 from guardrails.scanners import injection_gates as gates
 from guardrails.scanners import injection_patterns as cues
 
-# (kind, keyword gate, pattern, score): the pattern runs only when its gate passes.
+# (kind, keyword gate, pattern, score): the pattern runs only when its gate passes, and
+# then only where one of its literal beginnings occurs (see guardrails.anchored).
 _CUES = (
-    ("override", gates.override_possible, cues.OVERRIDE, 0.95),
-    ("roleplay", gates.roleplay_possible, cues.ROLEPLAY, 0.9),
-    ("extraction", gates.extraction_possible, cues.EXTRACTION, 0.9),
-    ("hidden", gates.hidden_possible, cues.HIDDEN, 0.85),
+    ("override", gates.override_possible, AnchoredPattern(cues.OVERRIDE), 0.95),
+    ("roleplay", gates.roleplay_possible, AnchoredPattern(cues.ROLEPLAY), 0.9),
+    ("extraction", gates.extraction_possible, AnchoredPattern(cues.EXTRACTION), 0.9),
+    ("hidden", gates.hidden_possible, AnchoredPattern(cues.HIDDEN), 0.85),
 )
 
 
@@ -61,12 +63,12 @@ class PromptInjectionScanner:
         for kind, possible, pattern, weight in _CUES:
             if not possible(groups):
                 continue
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text, view.lower):
                 spans.append(Span(match.start(), match.end(), kind.upper()))
                 score = max(score, weight)
         if self.decode_base64 and view.long_words:
             for start, end, plain in _decoded_base64(text, view.long_words):
-                if any(pattern.search(plain) for _, _, pattern, _ in _CUES):
+                if any(pattern.search(plain) for _, _, pattern, _ in _CUES):  # short: no gates
                     spans.append(Span(start, end, "ENCODED"))
                     score = max(score, 0.95)
         if not spans:

@@ -16,26 +16,29 @@ import math
 import re
 from collections import Counter
 
+from guardrails.anchored import AnchoredPattern
 from guardrails.keywords import register
 from guardrails.scanner import Action, TextView
 from guardrails.scanners.base import SpanScanner
 
-_KNOWN = re.compile(
-    r"(?<![A-Za-z0-9])(?:"
-    r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{16}"  # AWS access key ids
-    r"|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"  # GitHub
-    r"|glpat-[A-Za-z0-9_-]{20,}"  # GitLab
-    r"|xox[abposr]-(?:\d+-)+[A-Za-z0-9-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{20,}"  # Slack tokens
-    r"|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"  # Slack webhooks
-    r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,}"  # Stripe
-    r"|AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,}"  # Google
-    r"|sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{32,}"  # OpenAI, Anthropic
-    r"|hf_[A-Za-z0-9]{34,}|npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}"  # Hugging Face, npm, PyPI
-    r"|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dop_v1_[a-f0-9]{64}|shpat_[a-fA-F0-9]{32}"  # SendGrid, DO, Shopify
-    r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWT
-    r"|-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)"
-    r"|(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqp)://[^\s:/@]+:[^\s@/]{3,}@[^\s]+"  # URLs with passwords
-    r")"
+_KNOWN = AnchoredPattern(
+    re.compile(
+        r"(?<![A-Za-z0-9])(?:"
+        r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{16}"  # AWS access key ids
+        r"|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}"  # GitHub
+        r"|glpat-[A-Za-z0-9_-]{20,}"  # GitLab
+        r"|xox[abposr]-(?:\d+-)+[A-Za-z0-9-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{20,}"  # Slack tokens
+        r"|https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"  # Slack webhooks
+        r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,}"  # Stripe
+        r"|AIza[0-9A-Za-z_-]{35}|ya29\.[0-9A-Za-z_-]{20,}"  # Google
+        r"|sk-(?:proj-|ant-(?:api\d\d-)?|svcacct-)?[A-Za-z0-9_-]{32,}"  # OpenAI, Anthropic
+        r"|hf_[A-Za-z0-9]{34,}|npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}"  # Hugging Face, npm, PyPI
+        r"|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}|dop_v1_[a-f0-9]{64}|shpat_[a-fA-F0-9]{32}"  # SendGrid, DO, Shopify
+        r"|eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"  # JWT
+        r"|-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)"
+        r"|(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqp)://[^\s:/@]+:[^\s@/]{3,}@[^\s]+"  # URLs with passwords
+        r")"
+    )
 )
 _ASSIGNED = re.compile(
     r"(?i:(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|password|passwd|pwd|auth|"
@@ -108,7 +111,7 @@ class SecretScanner(SpanScanner):
         Each pass runs only when a cheap substring check says it can match.
         """
         groups = view.groups
-        found = [m.span() for m in _KNOWN.finditer(text)] if KNOWN_FORMAT in groups else []
+        found = [m.span() for m in _KNOWN.finditer(text, view.lower)] if KNOWN_FORMAT in groups else []
         for start in _keyword_starts(text, view):
             match = _ASSIGNED.match(text, start)
             if match is not None:
