@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from guardrails import fetch_pause
 from guardrails.guard import Guard
 from guardrails.policy import DEFAULT_POLICY, load_policy
 from guardrails.settings import GuardrailsSettings
@@ -24,7 +23,6 @@ from llmops.tracing import propagate
 def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingService:
     """Wire the guardrails service: policy (fails here if invalid), topics, steps and agent."""
     guard = Guard(load_policy(settings.policy_file or DEFAULT_POLICY))
-    fetch_pause.install(settings.empty_fetch_pause_ms / 1000)
     overrides = {
         "producer_linger": settings.producer_linger_ms / 1000,
         "consumer_group_instance_id": settings.group_instance_id,

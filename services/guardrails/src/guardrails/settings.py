@@ -27,11 +27,6 @@ class GuardrailsSettings(ServiceSettings):
         producer_linger_ms: How long the producer may wait to batch responses. 0 (the default)
             sends each at once for the lowest latency; 1-5 ms batches under load and raises
             throughput at that cost in latency.
-        empty_fetch_pause_ms: How long the consumer waits after a fetch that brought no
-            records before fetching again (see :mod:`guardrails.fetch_pause`): what a Kafka
-            broker's long poll does, for brokers that answer empty fetches at once (the
-            local noida-db). It is the most it adds to latency, and only after an idle moment;
-            0 turns it off.
         group_instance_id: Static consumer-group membership id (e.g. the pod name of a
             StatefulSet): a restarted worker takes its partitions back at once, and several
             workers of one group each keep their own partitions.
@@ -46,5 +41,4 @@ class GuardrailsSettings(ServiceSettings):
     batch_max_events: int = Field(default=500, ge=0, le=10_000)
     batch_within_ms: float = Field(default=2.0, gt=0.0, le=1000.0)
     producer_linger_ms: float = Field(default=0.0, ge=0.0, le=100.0)
-    empty_fetch_pause_ms: float = Field(default=3.0, ge=0.0, le=100.0)
     group_instance_id: str | None = None
