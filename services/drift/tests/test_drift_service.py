@@ -155,6 +155,10 @@ async def test_reports_and_drift_from_the_running_service(
     assert by_window[H0 + 2 * HOUR], f"reports for windows: {sorted({r['window_start'] for r in reports})}"
     assert not any(r["drifted"] for r in by_window[H0 + HOUR])
     drifted = {r["feature"] for r in by_window[H0 + 2 * HOUR] if r["drifted"]}
-    assert "prompt_language" in drifted, [(r["feature"], r["test"], r["current_size"]) for r in reports]
+    assert "prompt_language" in drifted, [
+        (r["window_start"], r["test"], r["score"], r["threshold"], r["reference_size"], r["current_size"])
+        for r in reports
+        if r["feature"] == "prompt_language"
+    ]
     assert {r["reference_version"] for r in reports} == {"1"}
     assert {r["current_size"] for r in by_window[H0 + HOUR] if r["feature"] == "prompt_tokens"} <= {150}
