@@ -72,15 +72,32 @@ def test_an_idle_partition_stops_holding_the_watermark() -> None:
     assert closed.start_ms == 0
 
 
-def test_keys_have_their_own_windows() -> None:
+def test_keys_have_their_own_windows_and_their_own_progress() -> None:
     windows = _windows()
     windows.add(KEY, 10, _completion())
     windows.add(OTHER, 20, _completion())
     windows.add(OTHER, 30, _completion())
 
     closed = windows.add(KEY, 5000, _completion())
+    assert [(w.key.version, w.sample.events[Stream.COMPLETION]) for w in closed] == [("1", 1)]
 
-    assert sorted((w.key.version, w.sample.events[Stream.COMPLETION]) for w in closed) == [("1", 1), ("2", 2)]
+    (other,) = windows.add(OTHER, 5000, _completion())
+    assert (other.key.version, other.sample.events[Stream.COMPLETION]) == ("2", 2)
+
+
+def test_a_key_replayed_from_the_past_is_neither_closed_by_nor_closes_live_keys() -> None:
+    """Live traffic at t=1,000,000 shares partitions with a replay of another version at t=0."""
+    windows = _windows(grace_ms=100)
+    windows.add(OTHER, 1_000_000, _completion(), arrival_ms=0, source=C0)
+    windows.add(OTHER, 1_000_000, _completion(), arrival_ms=0, source=C1)
+
+    for event_time in (10, 20, 30):
+        assert windows.add(KEY, event_time, _completion(), arrival_ms=1, source=C0) == []
+    assert windows.add(OTHER, 1_000_500, _completion(), arrival_ms=2, source=C1) == []  # same window
+    assert windows.late_events == 0
+
+    (replayed,) = windows.add(KEY, 1200, _completion(), arrival_ms=3, source=C0)  # past its end + grace
+    assert (replayed.key, replayed.sample.events[Stream.COMPLETION]) == (KEY, 3)
 
 
 def test_late_event_is_counted_and_dropped() -> None:

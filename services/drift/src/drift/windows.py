@@ -6,9 +6,12 @@ partition, and completions and responses come from two topics read independently
 during a catch-up one partition may run hours ahead of another. The watermark is
 therefore the *minimum* over sources (topic partitions) of the newest event time each
 has delivered; a source with no event for ``idle_ms`` of wall time is left out (an idle
-partition must not hold every window open). A window closes when the watermark passes
-its end plus the grace period, or, for a key that went quiet, when the wall clock does.
-Later events of a closed window are counted and dropped.
+partition must not hold every window open). Each key reads a source at its *own* progress
+there once it has events on it, so a key replayed from the past (or a producer with a
+skewed clock) neither is closed by nor closes the windows of keys at other times on the
+same partitions. A window closes when its key's watermark passes its end plus the grace
+period, or, for a key that went quiet, when the wall clock does. Later events of a closed
+window are counted and dropped.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class TumblingWindows:
         self._open: dict[tuple[WindowKey, int], SampleBuilder] = {}
         self._closed_until: dict[WindowKey, int] = {}
         self._sources: dict[Source, tuple[int, int]] = {}  # newest event time, last arrival
+        self._progress: dict[WindowKey, dict[Source, int]] = {}  # newest event time per key
         self._arrived: dict[WindowKey, int] = {}
         self.late_events = 0
 
@@ -80,6 +84,8 @@ class TumblingWindows:
         self._arrived[key] = max(self._arrived.get(key, arrival_ms), arrival_ms)
         newest, _ = self._sources.get(source, (event_time_ms, arrival_ms))
         self._sources[source] = (max(newest, event_time_ms), arrival_ms)
+        progress = self._progress.setdefault(key, {})
+        progress[source] = max(progress.get(source, event_time_ms), event_time_ms)
         start = event_time_ms - event_time_ms % self.length_ms
         if start + self.length_ms <= self._closed_until.get(key, -1):
             self.late_events += 1
@@ -88,25 +94,39 @@ class TumblingWindows:
         if builder is None:
             builder = self._open[(key, start)] = SampleBuilder(self.capacity, self.dimension, seed=start)
         builder.add(row)
-        watermark = self.watermark(arrival_ms)
-        return self._close(lambda _key, end: end + self.grace_ms <= watermark)
+        watermarks = self._watermarks(arrival_ms)
+        return self._close(lambda key, end: end + self.grace_ms <= watermarks[key])
 
-    def watermark(self, now_ms: int) -> int:
-        """Minimum newest event time over the sources active within ``idle_ms`` of ``now_ms``."""
-        active = [newest for newest, arrived in self._sources.values() if arrived + self.idle_ms > now_ms]
+    def watermark(self, now_ms: int, key: WindowKey | None = None) -> int:
+        """Minimum event time over the sources active within ``idle_ms`` of ``now_ms``.
+
+        A source counts at ``key``'s own newest event there when ``key`` has one, else at
+        the newest event of any key. With no active source, ``key``'s newest event anywhere.
+        """
+        progress = self._progress.get(key, {}) if key is not None else {}
+        active = [
+            progress.get(source, newest)
+            for source, (newest, arrived) in self._sources.items()
+            if arrived + self.idle_ms > now_ms
+        ]
         if active:
             return min(active)
-        return max((newest for newest, _ in self._sources.values()), default=-1)
+        everywhere = progress.values() if progress else (newest for newest, _ in self._sources.values())
+        return max(everywhere, default=-1)
 
     def close_due(self, now_ms: int) -> list[ClosedWindow]:
         """Close windows the watermark passed, and quiet keys' windows past end plus grace (wall clock)."""
-        watermark = self.watermark(now_ms)
+        watermarks = self._watermarks(now_ms)
         return self._close(
             lambda key, end: (
-                end + self.grace_ms <= watermark
+                end + self.grace_ms <= watermarks[key]
                 or (end + self.grace_ms <= now_ms and self._arrived.get(key, 0) + self.idle_ms <= now_ms)
             )
         )
+
+    def _watermarks(self, now_ms: int) -> dict[WindowKey, int]:
+        """The watermark of every key with an open window."""
+        return {key: self.watermark(now_ms, key) for key in {key for key, _ in self._open}}
 
     def _close(self, due: Callable[[WindowKey, int], bool]) -> list[ClosedWindow]:
         closing = sorted((key, start) for key, start in self._open if due(key, start + self.length_ms))
