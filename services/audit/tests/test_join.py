@@ -58,11 +58,13 @@ class RecordingBulk:
     def __init__(self) -> None:
         self.indexed: list[tuple[str, str, bytes]] = []
         self.submissions = 0
+        self.refused: set[str] = set()  # ids Elasticsearch rejects (4xx)
 
     async def submit_many(self, documents: Sequence[Document]) -> list[InvalidMessage | None]:
         self.submissions += 1
-        self.indexed += [(doc.index, doc.doc_id, doc.source) for doc in documents]
-        return [None] * len(documents)
+        accepted = [doc for doc in documents if doc.doc_id not in self.refused]
+        self.indexed += [(doc.index, doc.doc_id, doc.source) for doc in accepted]
+        return [InvalidMessage("refused") if doc.doc_id in self.refused else None for doc in documents]
 
     def chain(self) -> dict[str, tuple[int, int, str]]:
         """The last indexed version of each document: (partition, seq, hash), as Elasticsearch holds it."""
@@ -166,6 +168,22 @@ async def test_records_sealed_together_are_delivered_in_one_submission_with_one_
     assert len(writes) == 20 + 1, "the sealed record per inference, one head"
     assert writes[-1][2] == {"seq": 20, "hash": store.chain_head(1).hash, "delivered": 20}
     _assert_gap_free(bulk, 1, 20)
+
+
+async def test_a_record_rejected_within_a_batch_fails_alone_and_the_watermark_passes_it(
+    parts: Parts,
+) -> None:
+    joiner, store, bulk, _ = parts
+    bulk.refused = {"r1"}
+    deliveries = [_complete(joiner, f"r{i}", 3) for i in range(3)]
+
+    outcomes = await asyncio.gather(*deliveries, return_exceptions=True)
+    await asyncio.sleep(0)
+
+    assert [type(outcome).__name__ for outcome in outcomes] == ["NoneType", "InvalidMessage", "NoneType"]
+    assert store.get("r1") == {"partition": 3, "seq": 2, "sealed_at": T0, "rejected": True}
+    assert store.delivered_through(3) == 3, "a rejected record is decided: it does not hold the watermark"
+    assert not joiner.in_flight
 
 
 async def test_open_states_are_written_when_flushed_unless_sealed_before(parts: Parts) -> None:
