@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 import pytest
 from prometheus_client import CollectorRegistry
 
+from audit.bulk import Document
 from audit.chain import record_hash
 from audit.facts import completion_facts, request_facts, response_facts
 from audit.indices import AuditIndices
@@ -18,6 +20,7 @@ from audit.join import Joiner
 from audit.join_store import HEAD_PREFIX, JoinStore
 from audit.metric_defs import audit_metrics
 from audit.sample_events import sample_inference
+from llmops.errors import InvalidMessage
 
 T0 = 1_763_337_600_000
 
@@ -50,11 +53,18 @@ class ChangelogTable:
 class RecordingBulk:
     """Stands in for BulkIndexer: acknowledges at once, keeps what was indexed."""
 
+    max_docs = 1000
+
     def __init__(self) -> None:
         self.indexed: list[tuple[str, str, bytes]] = []
+        self.submissions = 0
+        self.refused: set[str] = set()  # ids Elasticsearch rejects (4xx)
 
-    async def submit(self, index: str, doc_id: str, source: bytes, version: int | None = None) -> None:
-        self.indexed.append((index, doc_id, source))
+    async def submit_many(self, documents: Sequence[Document]) -> list[InvalidMessage | None]:
+        self.submissions += 1
+        accepted = [doc for doc in documents if doc.doc_id not in self.refused]
+        self.indexed += [(doc.index, doc.doc_id, doc.source) for doc in accepted]
+        return [InvalidMessage("refused") if doc.doc_id in self.refused else None for doc in documents]
 
     def chain(self) -> dict[str, tuple[int, int, str]]:
         """The last indexed version of each document: (partition, seq, hash), as Elasticsearch holds it."""
@@ -143,17 +153,37 @@ async def test_the_last_stage_seals_one_chained_record(parts: Parts, order: tupl
     assert store.chain_head(2).seq == 1
 
 
-async def test_chain_heads_are_written_once_per_batch_of_deliveries_not_per_record(parts: Parts) -> None:
+async def test_records_sealed_together_are_delivered_in_one_submission_with_one_head_write(
+    parts: Parts,
+) -> None:
     joiner, store, bulk, _ = parts
     deliveries = [_complete(joiner, f"r{i}", 1) for i in range(20)]
     await asyncio.gather(*deliveries)
     await asyncio.sleep(0)  # the head is saved once the deliveries that ended together are done
+
+    assert bulk.submissions == 1, "one bulk submission for the records sealed together"
 
     writes = store.table.changelog  # type: ignore[attr-defined]
     assert [key for _, key, _ in writes].count(f"{HEAD_PREFIX}1") == 1
     assert len(writes) == 20 + 1, "the sealed record per inference, one head"
     assert writes[-1][2] == {"seq": 20, "hash": store.chain_head(1).hash, "delivered": 20}
     _assert_gap_free(bulk, 1, 20)
+
+
+async def test_a_record_rejected_within_a_batch_fails_alone_and_the_watermark_passes_it(
+    parts: Parts,
+) -> None:
+    joiner, store, bulk, _ = parts
+    bulk.refused = {"r1"}
+    deliveries = [_complete(joiner, f"r{i}", 3) for i in range(3)]
+
+    outcomes = await asyncio.gather(*deliveries, return_exceptions=True)
+    await asyncio.sleep(0)
+
+    assert [type(outcome).__name__ for outcome in outcomes] == ["NoneType", "InvalidMessage", "NoneType"]
+    assert store.get("r1") == {"partition": 3, "seq": 2, "sealed_at": T0, "rejected": True}
+    assert store.delivered_through(3) == 3, "a rejected record is decided: it does not hold the watermark"
+    assert not joiner.in_flight
 
 
 async def test_open_states_are_written_when_flushed_unless_sealed_before(parts: Parts) -> None:

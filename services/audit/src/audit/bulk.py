@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -27,6 +27,16 @@ from llmops.backoff import Backoff
 from llmops.errors import InvalidMessage
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document to index: where, under which id, with which version (see ``submit``)."""
+
+    index: str
+    doc_id: str
+    source: bytes
+    version: int | None = None
 
 
 @dataclass
@@ -71,7 +81,7 @@ class BulkIndexer:
         self._slots = asyncio.Semaphore(concurrent_requests)
         self._tasks: set[asyncio.Task[None]] = set()
         self._clock = clock
-        self._unindexed: dict[int, float] = {}  # id(document) -> submitted at, in submission order
+        self._unindexed: dict[int, float] = {}  # id(submitted batch) -> submitted at, in order
         metrics.oldest_unindexed.set_function(self.oldest_unindexed_age_s)
 
     async def submit(self, index: str, doc_id: str, source: bytes, version: int | None = None) -> None:
@@ -88,20 +98,34 @@ class BulkIndexer:
         Raises:
             InvalidMessage: When Elasticsearch rejected the document itself (4xx).
         """
-        meta: dict[str, object] = {"_index": index, "_id": doc_id}
-        if version is not None:
-            meta |= {"version": version, "version_type": "external_gte"}
-        action = orjson.dumps({"index": meta})
-        document = PendingDocument(action, source)
-        self._pending.append(document)
+        (rejection,) = await self.submit_many([Document(index, doc_id, source, version)])
+        if rejection is not None:
+            raise rejection
+
+    async def submit_many(self, documents: Sequence[Document]) -> list[InvalidMessage | None]:
+        """Queue ``documents`` and return once Elasticsearch decided on each of them.
+
+        One call per batch of records instead of one awaiting coroutine per record: the
+        records of one consumer hand-over are waited for together.
+
+        Returns:
+            Per document, in order: None when acknowledged, the rejection when
+            Elasticsearch refused the document itself (4xx; see :meth:`submit`).
+        """
+        pending = [PendingDocument(_action(doc), doc.source) for doc in documents]
+        self._pending.extend(pending)
         if len(self._pending) >= self.max_docs:
             self._full.set()
-        key = id(document)
+        key = id(pending)
         self._unindexed[key] = self._clock()
         try:
-            await document.done
+            outcomes = await asyncio.gather(*(doc.done for doc in pending), return_exceptions=True)
         finally:
             del self._unindexed[key]
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException) and not isinstance(outcome, InvalidMessage):
+                raise outcome
+        return [outcome if isinstance(outcome, InvalidMessage) else None for outcome in outcomes]
 
     def oldest_unindexed_age_s(self) -> float:
         """Seconds the oldest document not yet acknowledged has waited; 0 when none waits."""
@@ -169,6 +193,13 @@ class BulkIndexer:
                 reason = str(item["index"].get("error", {}).get("reason", status))
                 _reject(doc, f"elasticsearch rejected the record: {reason}")
         return retry
+
+
+def _action(doc: Document) -> bytes:
+    meta: dict[str, object] = {"_index": doc.index, "_id": doc.doc_id}
+    if doc.version is not None:
+        meta |= {"version": doc.version, "version_type": "external_gte"}
+    return orjson.dumps({"index": meta})
 
 
 def _reject(doc: PendingDocument, reason: str) -> None:

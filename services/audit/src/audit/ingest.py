@@ -6,7 +6,9 @@ timer), right after the open states staged since the previous one were handed to
 table's changelog (which faust flushes before it commits offsets): an inference whose
 stages all arrive within one interval, as in a catch-up, writes no open state. An event that completes a
 join is acknowledged only after Elasticsearch acknowledged the record, while the agent
-goes on reading: that is what lets records be batched without committing early.
+goes on reading: that is what lets records be batched without committing early. The
+events that complete joins within ``BATCH_WINDOW_S`` wait together, in one task, for
+their records, which the joiner delivers as one batch.
 Invalid events go to the dead-letter topic, then are acknowledged.
 """
 
@@ -14,11 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 from audit.facts import Facts, completion_facts, request_facts, response_facts
-from audit.join import Joiner
+from audit.join import BATCH_WINDOW_S, Joiner
 from audit.record import EMBEDDED_REQUEST
 from llmops import topics
 from llmops.backoff import Backoff
@@ -47,6 +49,16 @@ def stage_facts(topic: str, event: Any, user_key: bytes) -> dict[str, Facts]:
     return {"response": response_facts(event)}
 
 
+@dataclass(frozen=True)
+class Completion:
+    """An event that completed a join, waiting for its record's delivery before its ack."""
+
+    delivery: asyncio.Future[None]
+    stream: Any
+    event: Any
+    raw: RawEvent
+
+
 class Ingest:
     """Run each event of the three source topics into the join.
 
@@ -64,9 +76,12 @@ class Ingest:
         self.joiner = joiner
         self.user_key = user_key
         self.schemas = {spec.name: spec.schema for spec in SOURCES}
-        self.slots = asyncio.Semaphore(max_in_flight)
+        self.max_in_flight = max_in_flight
+        self.awaiting = 0  # events whose record is on its way to Elasticsearch
+        self.room = asyncio.Event()
         self.tasks: set[asyncio.Task[None]] = set()
         self.unflushed: list[tuple[Any, Any]] = []
+        self.completing: list[Completion] = []
 
     async def process(self, stream: Any, event: Any) -> None:
         """Join one faust event; acknowledge it now or once its record is indexed."""
@@ -88,10 +103,13 @@ class Ingest:
         if delivery is None:
             self.unflushed.append((stream, event))
             return
-        await self.slots.acquire()
-        task = asyncio.create_task(self._ack_after(delivery, stream, event, raw))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        if not self.completing:
+            asyncio.get_running_loop().call_later(BATCH_WINDOW_S, self._dispatch_acks)
+        self.completing.append(Completion(delivery, stream, event, raw))
+        self.awaiting += 1
+        while self.awaiting >= self.max_in_flight:
+            self.room.clear()
+            await self.room.wait()
 
     async def flush(self) -> None:
         """Write the staged open states to the changelog, then acknowledge the events they hold."""
@@ -100,14 +118,32 @@ class Ingest:
         for stream, event in events:
             await stream.ack(event)
 
-    async def _ack_after(self, delivery: Awaitable[None], stream: Any, event: Any, raw: RawEvent) -> None:
+    def _dispatch_acks(self) -> None:
+        """One task acknowledges the events that completed joins within the batch window."""
+        batch, self.completing = self.completing, []
+        if batch:
+            task = asyncio.create_task(self._ack_after(batch))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _ack_after(self, batch: list[Completion]) -> None:
+        """Acknowledge each event once Elasticsearch decided on its record.
+
+        A rejected record's event is dead-lettered first; an event whose record was not
+        delivered stays unacknowledged (its offset is not committed past it).
+        """
         try:
-            await delivery
-        except InvalidMessage as exc:
-            await self._dead_letter(raw, exc)
+            await asyncio.wait([c.delivery for c in batch])
+            for c in batch:
+                error = None if c.delivery.cancelled() else c.delivery.exception()
+                if c.delivery.cancelled() or not isinstance(error, InvalidMessage | None):
+                    continue
+                if error is not None:
+                    await self._dead_letter(c.raw, error)
+                await c.stream.ack(c.event)
         finally:
-            self.slots.release()
-        await stream.ack(event)
+            self.awaiting -= len(batch)
+            self.room.set()
 
     async def _dead_letter(self, raw: RawEvent, error: InvalidMessage) -> None:
         service = self.service

@@ -12,19 +12,22 @@ sealing it twice. A delivered record is not written again: the partition's chain
 carries a "delivered through seq N" watermark, written once for all the records whose
 deliveries end together (one bulk batch); after a restart, a sealed record at or below
 the watermark is done and one above it is sent again, unchanged. Late or replayed events
-of a sealed or done inference are ignored.
+of a sealed or done inference are ignored. The records sealed within
+``BATCH_WINDOW_S`` are delivered together: one task and one bulk submission per batch,
+not per record.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from audit.bulk import BulkIndexer
+from audit.bulk import BulkIndexer, Document
 from audit.chain import head_of, seal
 from audit.facts import Facts
 from audit.indices import AuditIndices
@@ -36,6 +39,11 @@ from llmops.errors import InvalidMessage
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], int]
+
+# How long sealed records gather before one task delivers them together. faust hands the
+# agent one event per turn of the event loop, so batching needs a window; 10 ms is small
+# next to the bulk writer's own flush interval.
+BATCH_WINDOW_S = 0.01
 
 
 class Joiner:
@@ -72,11 +80,15 @@ class Joiner:
         self.done_retention_ms = done_retention_ms
         self.audit_version = audit_version
         self.owned = owned
-        self.in_flight: dict[str, asyncio.Task[None]] = {}
+        self.in_flight: dict[str, asyncio.Future[None]] = {}
+        self.batch: list[Sealing] = []
+        self.tasks: set[asyncio.Task[None]] = set()
         self.undelivered: dict[int, set[int]] = {}
         self.unsaved: set[int] = set()
 
-    def observe(self, request_id: str, partition: int, facts: dict[str, Facts]) -> Awaitable[None] | None:
+    def observe(
+        self, request_id: str, partition: int, facts: dict[str, Facts]
+    ) -> asyncio.Future[None] | None:
         """Add the facts of one event; return its record's delivery when this event completed the join.
 
         An open join's state is only staged: it reaches the changelog at the next
@@ -144,7 +156,7 @@ class Joiner:
         else:
             self._deliver_in_background(request_id, partition, sealed, None)
 
-    def _seal_and_deliver(self, request_id: str, state: JoinState) -> asyncio.Task[None]:
+    def _seal_and_deliver(self, request_id: str, state: JoinState) -> asyncio.Future[None]:
         partition = state["partition"]
         record = build_record(state["stages"], self.audit_version)
         sealed = seal(record, partition, self.store.chain_head(partition), self.clock())
@@ -159,36 +171,73 @@ class Joiner:
         partition: int,
         sealed: dict[str, Any],
         written: asyncio.Future[Any] | None,
-    ) -> asyncio.Task[None]:
-        seq = sealed["chain"]["seq"]
-        self.undelivered.setdefault(partition, set()).add(seq)
-        task = asyncio.create_task(self._deliver(request_id, partition, sealed, written))
-        self.in_flight[request_id] = task
+    ) -> asyncio.Future[None]:
+        """Queue ``sealed`` for the next batch delivery; the returned future tells its outcome.
 
-        def finished(done: asyncio.Task[None]) -> None:
-            self.in_flight.pop(request_id, None)
-            if done.cancelled() or not isinstance(done.exception(), InvalidMessage | None):
-                return  # not delivered: the watermark stays below it (a later sweep retries)
-            self.undelivered[partition].discard(seq)
-            self._watermark_moved(partition)
+        The records sealed within :data:`BATCH_WINDOW_S` (or by one sweep) are delivered by
+        one task with one bulk submission, instead of a task and an awaiting coroutine per
+        record.
+        """
+        self.undelivered.setdefault(partition, set()).add(sealed["chain"]["seq"])
+        outcome: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        if not self.batch:
+            asyncio.get_running_loop().call_later(BATCH_WINDOW_S, self._dispatch)
+        self.batch.append(Sealing(request_id, partition, sealed, written, outcome))
+        self.in_flight[request_id] = outcome
+        if len(self.batch) >= self.bulk.max_docs:
+            self._dispatch()
+        return outcome
 
-        task.add_done_callback(finished)
-        return task
+    def _dispatch(self) -> None:
+        batch, self.batch = self.batch, []
+        if batch:
+            task = asyncio.create_task(self._deliver(batch))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
 
-    async def _deliver(
-        self, request_id: str, partition: int, sealed: dict[str, Any], written: asyncio.Future[Any] | None
-    ) -> None:
-        """Index ``sealed`` once its sealing is durable, then keep only a small marker in memory."""
-        if written is not None:
-            await written
-        index = self.indices.index_for(sealed["@timestamp"])
+    async def _deliver(self, batch: list[Sealing]) -> None:
+        """Index the batch once its sealings are durable, then keep only small markers in memory.
+
+        A record whose changelog write or delivery failed stays undelivered (its outcome
+        carries the error): the watermark stays below it and a later sweep sends it again.
+        """
         try:
-            await self.bulk.submit(index, request_id, orjson.dumps(sealed), sealed["chain"]["sealed_at"])
-        except InvalidMessage:
-            log.error("audit record rejected by elasticsearch", extra={"request_id": request_id})
-            self.store.remember(request_id, {**_done(partition, sealed), "rejected": True})
-            raise
-        self.store.remember(request_id, _done(partition, sealed))
+            await asyncio.gather(*(s.written for s in batch if s.written is not None))
+            documents = [
+                Document(
+                    self.indices.index_for(s.sealed["@timestamp"]),
+                    s.request_id,
+                    orjson.dumps(s.sealed),
+                    s.sealed["chain"]["sealed_at"],
+                )
+                for s in batch
+            ]
+            rejections = await self.bulk.submit_many(documents)
+        except BaseException as exc:
+            for s in batch:
+                self.in_flight.pop(s.request_id, None)
+                _fail(s.outcome, exc)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            log.warning("audit records not delivered, retried later", extra={"error": str(exc)})
+            return
+        for s, rejection in zip(batch, rejections, strict=True):
+            self._delivered(s, rejection)
+
+    def _delivered(self, s: Sealing, rejection: InvalidMessage | None) -> None:
+        """Elasticsearch decided on ``s``: forget the record, move the watermark, tell the waiter."""
+        self.in_flight.pop(s.request_id, None)
+        done = _done(s.partition, s.sealed)
+        if rejection is not None:
+            log.error("audit record rejected by elasticsearch", extra={"request_id": s.request_id})
+            done["rejected"] = True
+        self.store.remember(s.request_id, done)
+        self.undelivered[s.partition].discard(s.sealed["chain"]["seq"])
+        self._watermark_moved(s.partition)
+        if rejection is None:
+            s.outcome.set_result(None)
+        else:
+            _fail(s.outcome, rejection)
 
     def _watermark_moved(self, partition: int) -> None:
         """Save the partition's head and watermark, once for all deliveries that end together."""
@@ -205,6 +254,27 @@ class Joiner:
             head = self.store.chain_head(partition).seq
             self.store.save_head(partition, min(pending) - 1 if pending else head)
         self.unsaved.clear()
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """A sealed record on its way to Elasticsearch."""
+
+    request_id: str
+    partition: int
+    sealed: dict[str, Any]
+    written: asyncio.Future[Any] | None  # its changelog write (None: read back from the changelog)
+    outcome: asyncio.Future[None]  # resolved once Elasticsearch decided
+
+
+def _fail(outcome: asyncio.Future[None], error: BaseException) -> None:
+    if outcome.done():
+        return
+    if isinstance(error, asyncio.CancelledError):
+        outcome.cancel()
+    else:
+        outcome.set_exception(error)
+        outcome.exception()  # logged here; a sweep's deliveries have no other reader
 
 
 def _done(partition: int, sealed: dict[str, Any]) -> JoinState:

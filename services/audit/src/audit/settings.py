@@ -28,6 +28,8 @@ class AuditSettings(ServiceSettings):
         max_in_flight: Records awaiting their Elasticsearch ack before reading pauses.
         changelog_linger_s: How long a join-table changelog write waits to share a produce
             request with others (throughput; audit is not on the caller's latency path).
+            It delays each record by as much, and each dead letter too (they are sent one
+            at a time): 50 ms cut the worker's CPU per record by about a fifth against 5 ms.
         changelog_batch_bytes: Largest changelog produce batch per partition.
         changelog_flush_interval_s: How long open join states wait in memory before their
             changelog write (their events are acknowledged after it): an inference whose
@@ -58,7 +60,7 @@ class AuditSettings(ServiceSettings):
     bulk_flush_interval_s: float = Field(default=0.2, gt=0)
     bulk_concurrent_requests: int = Field(default=2, ge=1)
     max_in_flight: int = Field(default=5000, ge=1)
-    changelog_linger_s: float = Field(default=0.005, ge=0)
+    changelog_linger_s: float = Field(default=0.05, ge=0)
     changelog_batch_bytes: int = Field(default=512 * 1024, ge=1)
     changelog_flush_interval_s: float = Field(default=0.1, gt=0)
     max_poll_records: int = Field(default=2000, ge=1)
