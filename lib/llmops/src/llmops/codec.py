@@ -62,9 +62,12 @@ class AvroCodec:
         if writer.name != schema:
             raise InvalidMessage(f"expected a {schema} event, got {writer.name}.v{writer.version}")
         reader = self.store.get(schema)
+        # Written with the latest version (the common case): no resolution to do, and telling
+        # fastavro so skips its comparison of the two schemas (a third of a decode's cost).
+        resolve_to = None if reader is writer else reader.parsed
         body = io.BytesIO(data[HEADER_SIZE:])
         try:
-            event = fastavro.schemaless_reader(body, writer.parsed, reader.parsed)
+            event = fastavro.schemaless_reader(body, writer.parsed, resolve_to)
         except (EOFError, ValueError, UnicodeDecodeError, IndexError, TypeError) as exc:
             raise InvalidMessage(f"corrupt {schema} body: {type(exc).__name__}: {exc}") from exc
         except fastavro.read.SchemaResolutionError as exc:

@@ -116,6 +116,9 @@ class SchemaStore:
                 raise ConfigurationError(f"{v.path} and {clash.path} both define {v.name}.v{v.version}")
             self._by_key[(v.name, v.version)] = v
         self._by_fingerprint = {v.fingerprint: v for v in versions}
+        self._latest: dict[str, int] = {}
+        for name, version in self._by_key:
+            self._latest[name] = max(version, self._latest.get(name, version))
 
     @classmethod
     def load(cls, directory: Path | None = None) -> SchemaStore:
@@ -134,10 +137,10 @@ class SchemaStore:
 
     def latest_version(self, name: str) -> int:
         """Return the highest version number of a schema."""
-        versions = [v for (n, v) in self._by_key if n == name]
-        if not versions:
-            raise ConfigurationError(f"no schema named {name}")
-        return max(versions)
+        try:
+            return self._latest[name]
+        except KeyError:
+            raise ConfigurationError(f"no schema named {name}") from None
 
     def by_fingerprint(self, fingerprint: bytes) -> SchemaVersion | None:
         """Return the schema version with this fingerprint, or None if unknown."""
