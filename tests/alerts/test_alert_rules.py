@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import shutil
 import subprocess
 import time
@@ -22,12 +21,14 @@ from typing import Any
 
 import pytest
 import yaml
-from prometheus_client import REGISTRY, CollectorRegistry
+from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 
 from llmops import topics
 from llmops.localstack.components import HOST, StackConfig
 from llmops.localstack.ports import StackPorts
 from llmops.localstack.stack import LocalStack, alert_rules_dir
+from llmops.testing.declared_metrics import SAMPLE_SUFFIXES, declared_metric_names
+from llmops.testing.promql import metric_refs
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_DIR = ROOT / "infra" / "prometheus" / "rules"
@@ -35,14 +36,7 @@ RULE_FILES = sorted(RULES_DIR.glob("*.rules.yml"))
 TEST_FILES = sorted((ROOT / "infra" / "prometheus" / "tests").glob("*.test.yml"))
 README = ROOT / "README.md"
 SEVERITIES = {"critical", "warning", "info"}
-PROMQL_KEYWORDS = {"and", "or", "unless", "bool", "offset", "group_left", "group_right"}
 PROMETHEUS_MADE = {"up"}  # series Prometheus itself writes for each target
-SAMPLE_SUFFIXES = {
-    "counter": ("_total", "_created"),
-    "gauge": ("",),
-    "histogram": ("_bucket", "_count", "_sum", "_created"),
-    "summary": ("", "_count", "_sum", "_created"),
-}
 
 
 def _promtool(*args: str) -> subprocess.CompletedProcess[str]:
@@ -122,37 +116,18 @@ def test_every_alert_is_documented_with_a_runbook_entry(alert: str) -> None:
 
 
 def _declared_sample_names() -> set[str]:
-    """Every sample name the services' metric registries can export."""
-    import drift.metric_defs
-    import gateway.metric_defs
-    import guardrails.metric_defs
-    import inference.metric_defs
-    from audit.metric_defs import audit_metrics
-    from llmops.metric_defs import pipeline_metrics
-
-    assert drift.metric_defs and gateway.metric_defs and guardrails.metric_defs and inference.metric_defs
-    streaming = CollectorRegistry()
-    audit_metrics(streaming)
-    for service in ("inference", "guardrails", "audit", "drift"):  # the StreamingService ones
-        pipeline_metrics(service, streaming)
-    names = set()
-    for registry in (REGISTRY, streaming):
-        for family in registry.collect():
-            names |= {family.name + suffix for suffix in SAMPLE_SUFFIXES.get(family.type, ("",))}
-    return names
-
-
-def _metric_names(expr: str) -> set[str]:
-    """Metric and recording-rule names in a PromQL expression.
-
-    Strings, label matchers and label lists (``by (...)``, ``on (...)``) are removed
-    first; what remains is names, functions (followed by ``(``), keywords and numbers.
-    """
-    text = re.sub(r'"(?:[^"\\]|\\.)*"', "", expr)
-    text = re.sub(r"\{[^}]*\}", "", text)
-    text = re.sub(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", "", text)
-    tokens = re.findall(r"(?<![\w.])[a-zA-Z_:][\w:]*(?!\w*\s*\()", text)
-    return {token for token in tokens if token not in PROMQL_KEYWORDS}
+    """What the services declare, plus what prometheus_client exports in every process
+    (``process_*``, ``python_*``; the sanity alert reads ``process_start_time_seconds``)."""
+    defaults = CollectorRegistry()
+    ProcessCollector(registry=defaults)
+    PlatformCollector(registry=defaults)
+    GCCollector(registry=defaults)
+    client_made = {
+        family.name + suffix
+        for family in defaults.collect()
+        for suffix in SAMPLE_SUFFIXES.get(family.type, ("",))
+    }
+    return declared_metric_names() | client_made
 
 
 def test_rules_name_only_metrics_the_services_declare() -> None:
@@ -160,7 +135,7 @@ def test_rules_name_only_metrics_the_services_declare() -> None:
     recorded = {rule["record"] for rule in _rules() if "record" in rule}
     unknown = {}
     for rule in _rules():
-        names = _metric_names(rule["expr"])
+        names = metric_refs(rule["expr"]).names
         missing = {n for n in names if n not in declared and n not in recorded and n not in PROMETHEUS_MADE}
         if missing:
             unknown[rule.get("alert") or rule["record"]] = sorted(missing)
@@ -173,7 +148,7 @@ def test_metric_name_extraction_sees_selectors_and_recordings() -> None:
         " / route:llmops_y:rate5m > on (route) group_left up"
         " and time() - process_start_time_seconds > 26 * 3600"
     )
-    assert _metric_names(expr) == {
+    assert metric_refs(expr).names == {
         "llmops_x_bucket",
         "route:llmops_y:rate5m",
         "up",

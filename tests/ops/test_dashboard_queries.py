@@ -10,19 +10,17 @@ and every metric name in it is one Prometheus scraped or a service registry decl
 from __future__ import annotations
 
 import asyncio
-import functools
 import re
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from prometheus_client import CollectorRegistry
 
 from llmops.demo.corpus import CORPUS
 from llmops.dev_tokens import mint_token
 from llmops.localstack.components import HOST, StackConfig
+from llmops.testing.declared_metrics import declared_metric_names, declared_metrics
 from llmops.testing.promql import matcher_labels, metric_refs
 from llmops.testing.promql_sources import (
     Query,
@@ -35,8 +33,6 @@ from llmops.testing.promql_sources import (
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD_FILES = sorted((ROOT / "infra" / "grafana" / "dashboards").glob("*.json"))
 RULE_FILES = sorted((ROOT / "infra" / "prometheus" / "rules").glob("*.rules.yml"))
-STREAM_SERVICES = ("inference", "guardrails", "drift", "audit")
-"""The services built on StreamingService, which declares the shared pipeline metrics (the gateway is not)."""
 SYNTHETIC = {"ALERTS", "ALERTS_FOR_STATE"}
 """Series Prometheus makes itself from alerting rules (rules may read them)."""
 SCRAPE_LABELS = {"job", "instance"}
@@ -51,48 +47,6 @@ MUST_HAVE_DATA = [
     "sum by (topic) (llmops_guardrails_consumer_lag_messages)",
 ]
 """Expressions the traffic below must make non-empty before queries are checked."""
-
-
-def _fields(metrics: Any) -> list[Any]:
-    return [getattr(metrics, f.name) for f in fields(metrics)]
-
-
-@functools.cache
-def declared_metrics() -> dict[str, set[str]]:
-    """Every sample name the services' registries can export, with its label names.
-
-    Prometheus only knows a labelled counter after its first labelled event (a breaker
-    opening, a retrain trigger, a drift window closing), which a short test run cannot
-    provoke for all of them; the declarations in each ``metric_defs`` module are the
-    contract for the rest.
-    """
-    from prometheus_client.metrics import MetricWrapperBase
-
-    import audit.metric_defs
-    import drift.metric_defs
-    import gateway.metric_defs
-    import guardrails.metric_defs
-    import inference.metric_defs
-    from llmops.metric_defs import pipeline_metrics
-
-    registry = CollectorRegistry()
-    wrappers = _fields(audit.metric_defs.audit_metrics(registry))
-    for service in STREAM_SERVICES:
-        wrappers.extend(_fields(pipeline_metrics(service, registry)))
-    for module in (gateway.metric_defs, inference.metric_defs, guardrails.metric_defs, drift.metric_defs):
-        wrappers.extend(v for v in vars(module).values() if isinstance(v, MetricWrapperBase))
-    suffixes = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_count", "_sum", "_created")}
-    declared = {}
-    for wrapper in wrappers:
-        for family in wrapper.describe():
-            for suffix in suffixes.get(family.type, ("",)):
-                extra = {"le"} if suffix == "_bucket" else set()
-                declared[family.name + suffix] = set(wrapper._labelnames) | extra
-    return declared
-
-
-def declared_metric_names() -> set[str]:
-    return set(declared_metrics())
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.origin)
