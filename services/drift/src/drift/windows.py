@@ -103,14 +103,20 @@ class TumblingWindows:
         A source counts at ``key``'s own newest event there when ``key`` has one, else at
         the newest event of any key. With no active source, ``key``'s newest event anywhere.
         """
-        progress = self._progress.get(key, {}) if key is not None else {}
-        active = [
-            progress.get(source, newest)
+        return self._watermark_of(key, self._active(now_ms))
+
+    def _active(self, now_ms: int) -> list[tuple[Source, int]]:
+        """(source, newest event time of any key) of the sources heard from within ``idle_ms``."""
+        return [
+            (source, newest)
             for source, (newest, arrived) in self._sources.items()
             if arrived + self.idle_ms > now_ms
         ]
+
+    def _watermark_of(self, key: WindowKey | None, active: list[tuple[Source, int]]) -> int:
+        progress = self._progress.get(key, {}) if key is not None else {}
         if active:
-            return min(active)
+            return min(progress.get(source, newest) for source, newest in active)
         everywhere = progress.values() if progress else (newest for newest, _ in self._sources.values())
         return max(everywhere, default=-1)
 
@@ -125,8 +131,9 @@ class TumblingWindows:
         )
 
     def _watermarks(self, now_ms: int) -> dict[WindowKey, int]:
-        """The watermark of every key with an open window."""
-        return {key: self.watermark(now_ms, key) for key in {key for key, _ in self._open}}
+        """The watermark of every key with an open window (the active sources found once for all)."""
+        active = self._active(now_ms)
+        return {key: self._watermark_of(key, active) for key in {key for key, _ in self._open}}
 
     def _close(self, due: Callable[[WindowKey, int], bool]) -> list[ClosedWindow]:
         closing = sorted((key, start) for key, start in self._open if due(key, start + self.length_ms))
