@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from llmops.ops.event_view import EventView
+from llmops.ops.event_view import EventView, text_or_hex
 from llmops.ops.formatting import utc_iso
 from llmops.ops.summary import summarize
 from llmops.replay_marker import REPLAY_OF
@@ -29,7 +29,8 @@ def describe(view: EventView) -> list[str]:
     ]
     for header in e["headers"]:
         label = "replay of" if header["key"] == REPLAY_OF else "header"
-        lines.append(f"{label:<16} {header['key']}={_header_text(header['value'])}")
+        value = "(null)" if header["value"] is None else text_or_hex(header["value"], "hex:")
+        lines.append(f"{label:<16} {header['key']}={value}")
     return lines + _payload_lines(view)
 
 
@@ -44,15 +45,6 @@ def _payload_lines(view: EventView) -> list[str]:
     if len(payload) > HEX_DUMP_BYTES:
         lines.append(f"  … {len(payload) - HEX_DUMP_BYTES} more bytes")
     return lines
-
-
-def _header_text(value: bytes | None) -> str:
-    if value is None:
-        return "(null)"
-    try:
-        return value.decode()
-    except UnicodeDecodeError:
-        return "hex:" + value.hex()
 
 
 def _hex(value: object) -> str:

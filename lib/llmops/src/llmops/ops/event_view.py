@@ -102,3 +102,13 @@ def _inner_event(codec: AvroCodec, dead_letter: dict[str, Any]) -> dict[str, Any
         return decode_payload(codec, dead_letter["payload"], dead_letter["source_topic"])[1]
     except InvalidMessage:
         return None
+
+
+def text_or_hex(raw: bytes | None, hex_marker: str = "") -> str | None:
+    """``raw`` as UTF-8 text, or as hexadecimal after ``hex_marker`` when it is not text."""
+    if raw is None:
+        return None
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return hex_marker + raw.hex()

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from llmops.ops.event_view import EventView
+from llmops.ops.event_view import EventView, text_or_hex
 from llmops.ops.summary import Summary
 
 COLUMNS = (("TIME (UTC)", 24), ("P:OFFSET", 10), ("REQUEST ID", 36), ("TENANT", 12), ("MODEL", 20))
@@ -54,8 +54,8 @@ def json_line(view: EventView) -> str:
         "partition": view.partition,
         "offset": view.offset,
         "timestamp": utc_iso(view.timestamp_ms),
-        "key": _text_or_hex(view.key),
-        "headers": {k: _text_or_hex(v) for k, v in view.headers},
+        "key": text_or_hex(view.key, "hex:"),
+        "headers": {k: text_or_hex(v, "hex:") for k, v in view.headers},
     }
     if view.event is None:
         body |= {"undecodable": view.error, "value_hex_prefix": view.hex_prefix}
@@ -64,15 +64,6 @@ def json_line(view: EventView) -> str:
     if view.inner is not None:
         body["payload_event"] = view.inner
     return orjson.dumps(body, default=_bytes_as_base64).decode()
-
-
-def _text_or_hex(raw: bytes | None) -> str | None:
-    if raw is None:
-        return None
-    try:
-        return raw.decode()
-    except UnicodeDecodeError:
-        return "hex:" + raw.hex()
 
 
 def _bytes_as_base64(value: Any) -> str:

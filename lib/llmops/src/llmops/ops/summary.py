@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmops.ops.event_view import EventView
+from llmops.ops.event_view import EventView, text_or_hex
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Summary:
 def summarize(view: EventView) -> Summary:
     """The columns of ``view``; undecodable events keep their key and show the reason."""
     if view.event is None or view.schema is None:
-        key = _text(view.key)
+        key = text_or_hex(view.key)
         return Summary(key, None, None, None, f"UNDECODABLE: {view.error} (value hex {view.hex_prefix})")
     build = _BY_SCHEMA.get(view.schema, _generic)
     return build(view.event, view)
@@ -75,7 +75,7 @@ def _dead_letter(e: dict[str, Any], view: EventView) -> Summary:
     detail = f"{e['service']} dead-lettered {source}: {e['error_type']}: {e['error']}"
     model = inner.get("model")
     return Summary(
-        inner.get("request_id") or _text(e["source_key"]),
+        inner.get("request_id") or text_or_hex(e["source_key"]),
         inner.get("tenant"),
         model.get("alias") if isinstance(model, dict) else model,
         inner.get("action"),
@@ -96,15 +96,6 @@ def _retrain_trigger(e: dict[str, Any], _: EventView) -> Summary:
 
 def _generic(e: dict[str, Any], view: EventView) -> Summary:
     return Summary(e.get("request_id"), e.get("tenant"), None, e.get("action"), str(view.schema))
-
-
-def _text(raw: bytes | None) -> str | None:
-    if raw is None:
-        return None
-    try:
-        return raw.decode()
-    except UnicodeDecodeError:
-        return raw.hex()
 
 
 _BY_SCHEMA: dict[str, Callable[[dict[str, Any], EventView], Summary]] = {
