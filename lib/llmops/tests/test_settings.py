@@ -133,3 +133,14 @@ def test_overrides_win_over_environment_and_settings_are_frozen() -> None:
     assert settings.kafka_bootstrap == "kafka-0:9092"
     with pytest.raises(ValueError, match="frozen"):
         settings.http_port = 1
+
+
+@pytest.mark.parametrize(("instance_id", "expected"), [(None, None), ("drift-0", "drift-0")])
+def test_every_faust_service_can_use_static_membership(instance_id: str | None, expected: str | None) -> None:
+    """``<PREFIX>_GROUP_INSTANCE_ID`` reaches the faust app of any service (unset: dynamic membership)."""
+    from llmops.faust_app import create_faust_app
+
+    settings = ServiceSettings(kafka_bootstrap="kafka-0:9092", http_port=8081, group_instance_id=instance_id)
+    app = create_faust_app("testsvc", settings)
+
+    assert app.conf.consumer_group_instance_id == expected

@@ -42,6 +42,7 @@ def create_faust_app(
         "producer_acks": -1,
         "producer_linger": 0.0,
         "consumer_auto_offset_reset": "earliest",
+        "consumer_group_instance_id": settings.group_instance_id,
         "broker_commit_interval": 1.0,
         "stream_ack_exceptions": False,
         "stream_ack_cancelled_tasks": False,

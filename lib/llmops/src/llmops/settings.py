@@ -40,6 +40,10 @@ class ServiceSettings(BaseSettings):
             records before fetching again (:mod:`llmops.fetch_pause`): what a Kafka broker's
             long poll does, for brokers that answer empty fetches at once (the local
             noida-db). The most it adds to latency, and only after an idle moment; 0 = off.
+        group_instance_id: Static consumer-group membership id of a faust service (e.g. the
+            pod name of a StatefulSet): a restarted worker takes its partitions back at once
+            instead of waiting for its dead predecessor's session to expire, and several
+            workers of one group each keep their own partitions (unset: dynamic membership).
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
@@ -53,6 +57,7 @@ class ServiceSettings(BaseSettings):
     service_version: str = "0.1.0"
     consumer_lag_interval_s: float = Field(default=5.0, gt=0)
     empty_fetch_pause_ms: float = Field(default=3.0, ge=0.0, le=100.0)
+    group_instance_id: str | None = None
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> Self:

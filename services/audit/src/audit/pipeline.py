@@ -45,7 +45,6 @@ def build(
         "broker_session_timeout": settings.kafka_session_timeout_s,
         "broker_heartbeat_interval": settings.kafka_session_timeout_s / 4,
         "broker_rebalance_timeout": settings.kafka_session_timeout_s,
-        "consumer_group_instance_id": settings.group_instance_id,
         # Throughput over latency: audit is off the caller's path. Changelog writes wait a few
         # ms to share produce requests, and fetches bring large batches of source events.
         "producer_linger": settings.changelog_linger_s,

@@ -39,9 +39,6 @@ class AuditSettings(ServiceSettings):
         kafka_session_timeout_s: Consumer session timeout: how soon a crashed worker's
             partitions move to another worker (faust's default, 60 s, stalls the audit trail
             that long after a crash).
-        group_instance_id: Static consumer-group membership id (e.g. the pod name of a
-            StatefulSet): a restarted worker takes its partitions back at once instead of
-            waiting for its dead predecessor's session to expire.
         user_hash_key: HMAC key of user ids (hashed users cannot be brute-forced without it).
     """
 
@@ -66,5 +63,4 @@ class AuditSettings(ServiceSettings):
     max_poll_records: int = Field(default=2000, ge=1)
     fetch_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     kafka_session_timeout_s: float = Field(default=10.0, gt=0)
-    group_instance_id: str | None = None
     user_hash_key: SecretStr = SecretStr("llmops-dev-user-hash-key")

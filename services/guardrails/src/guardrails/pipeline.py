@@ -25,7 +25,6 @@ def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingServ
     guard = Guard(load_policy(settings.policy_file or DEFAULT_POLICY))
     overrides = {
         "producer_linger": settings.producer_linger_ms / 1000,
-        "consumer_group_instance_id": settings.group_instance_id,
         **faust_overrides,
     }
     service = StreamingService("guardrails", settings, **overrides)

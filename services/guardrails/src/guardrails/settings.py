@@ -27,9 +27,6 @@ class GuardrailsSettings(ServiceSettings):
         producer_linger_ms: How long the producer may wait to batch responses. 0 (the default)
             sends each at once for the lowest latency; 1-5 ms batches under load and raises
             throughput at that cost in latency.
-        group_instance_id: Static consumer-group membership id (e.g. the pod name of a
-            StatefulSet): a restarted worker takes its partitions back at once, and several
-            workers of one group each keep their own partitions.
     """
 
     model_config = SettingsConfigDict(env_prefix="GUARDRAILS_", extra="ignore", frozen=True)
@@ -41,4 +38,3 @@ class GuardrailsSettings(ServiceSettings):
     batch_max_events: int = Field(default=500, ge=0, le=10_000)
     batch_within_ms: float = Field(default=2.0, gt=0.0, le=1000.0)
     producer_linger_ms: float = Field(default=0.0, ge=0.0, le=100.0)
-    group_instance_id: str | None = None
