@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 import redis.asyncio as aioredis
+from prometheus_client import REGISTRY
 
 from gateway import redis_keys as keys
 from gateway.errors import ApiError
@@ -91,6 +92,25 @@ async def test_daily_quota_is_insufficient_quota_until_midnight(redis: aioredis.
         await admit(book, policy)
     assert refused.value.code == "insufficient_quota"
     assert int(refused.value.headers["Retry-After"]) <= 86_400
+
+
+async def test_a_tenants_rejection_counters_exist_at_zero_before_its_first_refusal(
+    redis: aioredis.Redis,
+) -> None:
+    """The quota alert's ``increase()`` only counts a refusal in a series that existed before it."""
+    tenant = f"fresh-{uuid.uuid4().hex[:8]}"
+    book, policy = ledger(redis), TenantPolicy(requests_per_day=1, tokens_per_minute=1000)
+
+    def rejections(limit: str) -> float | None:
+        labels = {"limit": limit, "tenant": tenant}
+        return REGISTRY.get_sample_value("llmops_gateway_limit_rejections_total", labels)
+
+    await admit(book, policy, tenant=tenant)
+    assert (rejections("requests_per_day"), rejections("tokens_per_minute")) == (0.0, 0.0)
+    assert (rejections("tokens_per_day"), rejections("requests_per_minute")) == (None, None)
+    with pytest.raises(ApiError):
+        await admit(book, policy, tenant=tenant)
+    assert rejections("requests_per_day") == 1.0
 
 
 async def test_fallback_policy_admits_over_the_rate_limit_flagged(redis: aioredis.Redis) -> None:

@@ -23,6 +23,8 @@ from gateway.policy import TenantPolicy
 
 ADMIT, SETTLE, RELEASE = LuaScript("admit"), LuaScript("settle"), LuaScript("release")
 DAY_TTL_S = 2 * 86_400
+LIMITS = ("requests_per_day", "tokens_per_day", "requests_per_minute", "tokens_per_minute")
+"""The limits ``admit.lua`` names when it refuses a request (the ``limit`` label)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class TenantLedger:
         self.redis = redis
         self.record_ttl_s = record_ttl_s
         self.idempotency_ttl_s = idempotency_ttl_s
+        self._counted: set[tuple[str, TenantPolicy]] = set()
 
     async def admit(
         self,
@@ -91,6 +94,9 @@ class TenantLedger:
         ``fingerprint`` identifies the request's content: an ``Idempotency-Key`` reused with a
         different request is refused (422) rather than answered with another request's result.
         """
+        if (tenant, policy) not in self._counted:
+            self._counted.add((tenant, policy))
+            _zero_rejection_series(tenant, policy)
         day = keys.day_of(created_ms)
         script_keys = [
             keys.idempotency(tenant, idempotency_key or "-"),
@@ -200,6 +206,18 @@ def _settle_keys(item: Settlement) -> list[str]:
         keys.daily_tokens(item.tenant, day),
         keys.rate_bucket(item.tenant, "tpm"),
     ]
+
+
+def _zero_rejection_series(tenant: str, policy: TenantPolicy) -> None:
+    """Create the tenant's rejection counters at 0 for every limit its policy sets.
+
+    A counter series born at its first refusal starts at 1, and Prometheus' ``increase()``
+    sees no increase in a series' first sample, so the quota alert would miss a tenant's
+    first refusal; a series that already exists at 0 counts it.
+    """
+    for limit in LIMITS:
+        if getattr(policy, limit):
+            LIMIT_REJECTIONS.labels(limit, tenant)
 
 
 def _over_limit(verdict: str, what: str, retry_after_ms: int, tenant: str) -> ApiError:
