@@ -23,6 +23,7 @@ import time
 from collections.abc import Awaitable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from llmops.dead_letter import RawEvent
@@ -54,6 +55,15 @@ def deferred_deliveries() -> list[Delivery] | None:
     return _deferred.get()
 
 
+@dataclass(frozen=True)
+class StagedBatch:
+    """A batch whose events were handled; their outputs' deliveries (None: nothing to wait for)."""
+
+    raws: Sequence[RawEvent]
+    deliveries: list[list[Delivery] | None]
+    started: float
+
+
 class BatchProcessor:
     """Run an :class:`EventProcessor`'s handler over batches of raw events.
 
@@ -67,16 +77,31 @@ class BatchProcessor:
 
     async def process_batch(self, raws: Sequence[RawEvent]) -> None:
         """Process a batch; returns when all of its events may be acknowledged."""
+        await self.settle_batch(await self.stage_batch(raws))
+
+    async def stage_batch(self, raws: Sequence[RawEvent]) -> StagedBatch:
+        """Decode and handle every event of ``raws``; their outputs are only scheduled.
+
+        A caller that overlaps batches (:mod:`llmops.batch_consumer`) stages the next batch
+        while an earlier one is being settled.
+        """
         started = time.perf_counter()
-        staged = [await self._stage(raw) for raw in raws]
+        return StagedBatch(raws, [await self._stage(raw) for raw in raws], started)
+
+    async def settle_batch(self, batch: StagedBatch) -> None:
+        """Wait for a staged batch's outputs; retry alone each event whose output failed.
+
+        Returns when every event of the batch may be acknowledged.
+        """
+        staged = batch.deliveries
         delivered = await asyncio.gather(*(self._delivered(deliveries) for deliveries in staged))
         metrics = self.events.metrics
-        for raw, deliveries, ok in zip(raws, staged, delivered, strict=True):
+        for raw, deliveries, ok in zip(batch.raws, staged, delivered, strict=True):
             if deliveries is None:
                 continue
             if ok:
                 self.events.dead_letters.record_valid()
-                metrics.processing.labels(raw.topic).observe(time.perf_counter() - started)
+                metrics.processing.labels(raw.topic).observe(time.perf_counter() - batch.started)
             else:
                 await self.events.process_counted(raw)
 
