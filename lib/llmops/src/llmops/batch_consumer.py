@@ -88,10 +88,14 @@ class BatchConsumer:
                 await self.commit()
                 next_commit = time.monotonic() + self.commit_interval_s
 
-    async def stop(self) -> None:
-        """Settle the batches in flight, commit what they finished, leave the consumer."""
+    async def stop(self, settle_timeout_s: float = 30.0) -> None:
+        """Settle the batches in flight (for at most ``settle_timeout_s``), commit what finished, leave.
+
+        A batch still unsettled then (broker unreachable) is not committed: it is redelivered.
+        """
         try:
-            await self.settle_all()
+            if self._in_flight:
+                await asyncio.wait(set(self._in_flight), timeout=settle_timeout_s)
             await self.commit()
         finally:
             await self.consumer.stop()
