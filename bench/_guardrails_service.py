@@ -234,7 +234,7 @@ def service_rate(
             recorder: list[subprocess.Popen[bytes]] = []
 
             def start_profile() -> None:
-                recorder.extend(p for p in [_record(pids[0], profile)] if p is not None)
+                recorder.extend(p for p in [_record(pids[0], profile, max(3, count // 4000))] if p is not None)
 
             if live:
                 for _, url in spawned:
@@ -254,12 +254,12 @@ def service_rate(
             stack.down()
 
 
-def _record(pid: int, profile: Path | None) -> subprocess.Popen[bytes] | None:
-    """py-spy sampling the first worker while it drains (``--profile``)."""
+def _record(pid: int, profile: Path | None, seconds: int) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling the first worker for ``seconds`` while it drains (``--profile``)."""
     if profile is None:
         return None
     py_spy = _profile.install_py_spy(profile.parent / "py-spy")
     if py_spy is None:
         print("py-spy could not be installed; no profile")
         return None
-    return _profile.start_recording(py_spy, pid, 3, profile)
+    return _profile.start_recording(py_spy, pid, seconds, profile)

@@ -74,6 +74,7 @@ class BatchProcessor:
 
     def __init__(self, events: EventProcessor) -> None:
         self.events = events
+        self._children: dict[tuple[int, str], Any] = {}
 
     async def process_batch(self, raws: Sequence[RawEvent]) -> None:
         """Process a batch; returns when all of its events may be acknowledged."""
@@ -91,23 +92,35 @@ class BatchProcessor:
     async def settle_batch(self, batch: StagedBatch) -> None:
         """Wait for a staged batch's outputs; retry alone each event whose output failed.
 
-        Returns when every event of the batch may be acknowledged.
+        Returns when every event of the batch may be acknowledged. All the batch's
+        deliveries are awaited at once (one wait, not one gather per event).
         """
-        staged = batch.deliveries
-        delivered = await asyncio.gather(*(self._delivered(deliveries) for deliveries in staged))
-        metrics = self.events.metrics
-        for raw, deliveries, ok in zip(batch.raws, staged, delivered, strict=True):
-            if deliveries is None:
+        staged = [None if d is None else [asyncio.ensure_future(x) for x in d] for d in batch.deliveries]
+        pending = [future for futures in staged if futures for future in futures if not future.done()]
+        if pending:
+            await asyncio.wait(pending)
+        settled = time.perf_counter() - batch.started
+        for raw, futures in zip(batch.raws, staged, strict=True):
+            if futures is None:
                 continue
-            if ok:
+            failure = _first_failure(futures)
+            if failure is None:
                 self.events.dead_letters.record_valid()
-                metrics.processing.labels(raw.topic).observe(time.perf_counter() - batch.started)
+                self._metric(self.events.metrics.processing, raw.topic).observe(settled)
             else:
+                log.warning("output failed, retrying the event alone", extra={"error": str(failure)})
                 await self.events.process_counted(raw)
+
+    def _metric(self, metric: Any, topic: str) -> Any:
+        """``metric.labels(topic)``, looked up once per topic (``labels()`` locks and builds a key)."""
+        child = self._children.get((id(metric), topic))
+        if child is None:
+            child = self._children[(id(metric), topic)] = metric.labels(topic)
+        return child
 
     async def _stage(self, raw: RawEvent) -> list[Delivery] | None:
         """Decode and handle ``raw`` with deferred produces; None when dead-lettered or skipped."""
-        self.events.metrics.consumed.labels(raw.topic).inc()
+        self._metric(self.events.metrics.consumed, raw.topic).inc()
         if replayed_for_another(raw.headers, self.events.dead_letters.service):
             return None  # a dead-letter replay for another consumer of this topic
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
@@ -126,14 +139,15 @@ class BatchProcessor:
                 deliveries.append(_failed(exc))
         return deliveries
 
-    async def _delivered(self, deliveries: list[Delivery] | None) -> bool:
-        if not deliveries:
-            return True
-        outcomes = await asyncio.gather(*deliveries, return_exceptions=True)
-        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-        for failure in failures[:1]:
-            log.warning("scheduled produce failed, retrying the event alone", extra={"error": str(failure)})
-        return not failures
+
+def _first_failure(futures: list[asyncio.Future[Any]]) -> BaseException | None:
+    """The first failure among settled ``futures`` (each one's exception is retrieved)."""
+    failure: BaseException | None = None
+    for future in futures:
+        error = asyncio.CancelledError() if future.cancelled() else future.exception()
+        if failure is None:
+            failure = error
+    return failure
 
 
 def _failed(error: BaseException) -> Delivery:

@@ -79,6 +79,7 @@ class LeanStreamingService:
         self.producer: AIOKafkaProducer | None = None
         self.consumers: list[BatchConsumer] = []
         self.processors: dict[str, BatchProcessor] = {}
+        self._produced: dict[str, _ProducedCounter] = {}
         self._wanted: list[tuple[TopicSpec, BatchProcessor, int]] = []
 
     def consume_batch(self, spec: TopicSpec, handle: Handler, max_events: int = 500) -> BatchProcessor:
@@ -129,8 +130,10 @@ class LeanStreamingService:
             )
         except Exception as exc:
             raise RetriableError(f"produce to {topic} failed: {exc}") from exc
-        produced = self.metrics.produced.labels(topic)
-        future.add_done_callback(lambda done: _count_ok(done, produced))
+        produced = self._produced.get(topic)
+        if produced is None:
+            produced = self._produced[topic] = _ProducedCounter(self.metrics.produced.labels(topic))
+        future.add_done_callback(produced.count_ok)
         return future  # type: ignore[no-any-return]
 
     async def _send_dead_letter(self, key: bytes | None, value: bytes) -> None:
@@ -229,9 +232,15 @@ async def _metrics(request: web.Request) -> web.Response:
     return web.Response(body=generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
 
-def _count_ok(done: Any, produced: Any) -> None:
-    if not done.cancelled() and done.exception() is None:
-        produced.inc()
+class _ProducedCounter:
+    """``produced{topic}``, counted when a delivery succeeds (one child per topic, no closure per record)."""
+
+    def __init__(self, child: Any) -> None:
+        self.child = child
+
+    def count_ok(self, done: asyncio.Future[Any]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            self.child.inc()
 
 
 def _stop_on_signals() -> asyncio.Event:
