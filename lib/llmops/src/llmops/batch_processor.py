@@ -123,12 +123,16 @@ class BatchProcessor:
         self._metric(self.events.metrics.consumed, raw.topic).inc()
         if replayed_for_another(raw.headers, self.events.dead_letters.service):
             return None  # a dead-letter replay for another consumer of this topic
+        deliveries: list[Delivery] = []
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:
-                with deferring() as deliveries:
+                token = _deferred.set(deliveries)  # what deferring() does, without a generator per event
+                try:
                     event = self.events.codec.decode(raw.value or b"", self.events.schema)
                     with log_context(request_id=event.get("request_id"), tenant=event.get("tenant")):
                         await self.events.handle(event, raw)
+                finally:
+                    _deferred.reset(token)
             except InvalidMessage as exc:
                 await self.events.dead_letter(raw, exc)
                 return None
@@ -140,7 +144,7 @@ class BatchProcessor:
         return deliveries
 
 
-def _first_failure(futures: list[asyncio.Future[Any]]) -> BaseException | None:
+def _first_failure(futures: Sequence[asyncio.Future[Any]]) -> BaseException | None:
     """The first failure among settled ``futures`` (each one's exception is retrieved)."""
     failure: BaseException | None = None
     for future in futures:
