@@ -1,11 +1,12 @@
-"""Batch mode's lean consumer against the real broker: no completion is lost across a crash or a rebalance.
+"""Batch mode's lean consumer against the real broker: no completion lost across a crash or a rebalance.
 
 Real ``python -m guardrails`` workers (batch mode, static membership) run on a fresh
-noida-db (``noida_db`` fixture, so no other guardrails worker is in the group). Every
+noida-db (``kafka`` fixture, so no other guardrails worker is in the group). Every
 completion must get a response; duplicates are allowed (delivery is at least once).
 Small batches make many batches be in flight when a worker dies or partitions move.
-noida-db never evicts a departed static member (a Kafka broker does after the session
-timeout), so the tests of this module reuse two member ids: a third one would wait forever.
+Each test gets its own noida-db: noida-db never evicts a departed static member (a Kafka
+broker does after the session timeout), so a member left over from an earlier test would
+block the group's next join.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -28,7 +31,9 @@ from llmops.codec import AvroCodec
 from llmops.events import LlmCompletion
 from llmops.localstack import components, processes
 from llmops.localstack.components import HOST, StackConfig
-from llmops.localstack.ports import free_port
+from llmops.localstack.ports import StackPorts, free_port
+from llmops.localstack.stack import LocalStack
+from llmops.topics import TopicSpec
 
 pytestmark = pytest.mark.integration
 RESPONSE_PARTITIONS = [TopicPartition(topics.RESPONSES.name, p) for p in range(topics.RESPONSES.partitions)]
@@ -38,12 +43,13 @@ WAIT_S = 120.0  # bounds a hang only; nothing here asserts on time
 class Worker:
     """One ``python -m guardrails`` process with a static membership id."""
 
-    def __init__(self, config: StackConfig, instance: str) -> None:
+    def __init__(self, config: StackConfig, instance: str, **extra_env: str) -> None:
         self.port = free_port()
         env = components.service_env("guardrails", config) | {
             "GUARDRAILS_HTTP_PORT": str(self.port),
             "GUARDRAILS_GROUP_INSTANCE_ID": instance,
             "GUARDRAILS_BATCH_MAX_EVENTS": "20",
+            **extra_env,
         }
         log = config.run_dir / "logs" / f"guardrails-{instance}-{uuid.uuid4().hex[:6]}.log"
         argv = (sys.executable, "-m", "guardrails")
@@ -81,7 +87,20 @@ class Worker:
 
 
 @pytest.fixture
-def workers(noida_db: StackConfig) -> Iterator[list[Worker]]:
+def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
+    """noida-db alone, with the platform's topics, for one test."""
+    config = StackConfig(run_dir=tmp_path_factory.mktemp("kafka"), ports=StackPorts.free())
+    stack = LocalStack(config)
+    stack.up(only={"noida-db"})
+    try:
+        stack.create_topics()
+        yield config
+    finally:
+        stack.down()
+
+
+@pytest.fixture
+def workers(kafka: StackConfig) -> Iterator[list[Worker]]:
     started: list[Worker] = []
     yield started
     for worker in started:
@@ -143,33 +162,33 @@ async def _answered(bootstrap: str, codec: AvroCodec, wanted: set[str]) -> set[s
 
 
 async def test_a_worker_killed_mid_stream_and_restarted_loses_no_completion(
-    noida_db: StackConfig, workers: list[Worker], codec: AvroCodec, completion: LlmCompletion
+    kafka: StackConfig, workers: list[Worker], codec: AvroCodec, completion: LlmCompletion
 ) -> None:
-    bootstrap = f"{HOST}:{noida_db.ports.kafka}"
+    bootstrap = f"{HOST}:{kafka.ports.kafka}"
     events = _completions(completion, codec, 3000)
-    workers.append(Worker(noida_db, "member-1"))
+    workers.append(Worker(kafka, "member-1"))
     await workers[0].wait_ready()
     before = await _responses_written(bootstrap)
 
     await _produce(bootstrap, events)
     await _wait_for_responses(bootstrap, before + 300)
     workers[0].kill()  # SIGKILL: no flush, no commit, batches in flight lost
-    workers.append(Worker(noida_db, "member-1"))  # the same static member comes back
+    workers.append(Worker(kafka, "member-1"))  # the same static member comes back
 
     answered = await _answered(bootstrap, codec, set(events))
     assert set(events) <= answered
 
 
 async def test_two_workers_share_the_partitions_and_a_rebalance_loses_nothing(
-    noida_db: StackConfig, workers: list[Worker], codec: AvroCodec, completion: LlmCompletion
+    kafka: StackConfig, workers: list[Worker], codec: AvroCodec, completion: LlmCompletion
 ) -> None:
-    bootstrap = f"{HOST}:{noida_db.ports.kafka}"
+    bootstrap = f"{HOST}:{kafka.ports.kafka}"
     first, second = _completions(completion, codec, 2000), _completions(completion, codec, 2000)
-    workers.append(Worker(noida_db, "member-1"))
+    workers.append(Worker(kafka, "member-1"))
     await workers[0].wait_ready()
 
     await _produce(bootstrap, first)
-    workers.append(Worker(noida_db, "member-2"))  # joins while the first drains: partitions move
+    workers.append(Worker(kafka, "member-2"))  # joins while the first drains: partitions move
     await workers[1].wait_ready()
     await workers[0].wait_ready()
     await _produce(bootstrap, second)
@@ -178,3 +197,50 @@ async def test_two_workers_share_the_partitions_and_a_rebalance_loses_nothing(
     assert set(first) | set(second) <= answered
     assert await workers[0].consumed() > 0
     assert await workers[1].consumed() > 0
+
+
+async def test_paraphrase_round_trip_through_kafka_in_batch_mode(
+    kafka: StackConfig, workers: list[Worker], codec: AvroCodec, completion: LlmCompletion, tmp_path: Path
+) -> None:
+    """Flagged output -> rewrite request on llm.requests.v1 -> its completion (the test plays
+    inference) -> the rewritten text released under the original request id."""
+    bootstrap = f"{HOST}:{kafka.ports.kafka}"
+    policy = tmp_path / "paraphrase.yaml"
+    default = Path(__file__).parents[1] / "src" / "guardrails" / "default_policy.yaml"
+    policy.write_text(default.read_text().replace("moderation: block ", "moderation: paraphrase "))
+    workers.append(Worker(kafka, "member-1", GUARDRAILS_POLICY_FILE=str(policy)))
+    await workers[0].wait_ready()
+    completion["text"] = "What a stupid question, you moron."
+    original = completion["request_id"] = completion["request"]["request_id"] = str(uuid.uuid4())
+    completion["request"]["reply_to"] = None
+
+    await _produce(bootstrap, {original: codec.encode("completion", completion)})
+    rewrite_request = await _first(bootstrap, codec, topics.REQUESTS, f"{original}:rewrite")
+    later = copy.deepcopy(completion)
+    later.update({"request_id": rewrite_request["request_id"], "request": rewrite_request})
+    later["text"] = "That is a good question; here is the answer."
+    await _produce(bootstrap, {later["request_id"]: codec.encode("completion", later)})
+
+    response = await _first(bootstrap, codec, topics.RESPONSES, original)
+    assert (response["action"], response["reason_code"]) == ("redact", "paraphrased")
+    assert response["text"] == "That is a good question; here is the answer."
+
+
+async def _first(bootstrap: str, codec: AvroCodec, spec: TopicSpec, request_id: str) -> Any:
+    """The first event on ``spec``'s topic (read from its start) with ``request_id``."""
+    partitions = [TopicPartition(spec.name, p) for p in range(spec.partitions)]
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await reader.start()
+    try:
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            for records in (await reader.getmany(timeout_ms=500)).values():
+                for record in records:
+                    event = codec.decode(record.value, spec.schema)
+                    if event["request_id"] == request_id:
+                        return event
+    finally:
+        await reader.stop()
+    raise AssertionError(f"no {spec.schema} {request_id} on {spec.name}")
