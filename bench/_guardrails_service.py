@@ -234,7 +234,9 @@ def service_rate(
             recorder: list[subprocess.Popen[bytes]] = []
 
             def start_profile() -> None:
-                recorder.extend(p for p in [_record(pids[0], profile, max(3, count // 4000))] if p is not None)
+                recorder.extend(
+                    p for p in [_record(pids[0], profile, max(3, count // 4000))] if p is not None
+                )
 
             if live:
                 for _, url in spawned:
