@@ -49,6 +49,7 @@ class Worker:
             "GUARDRAILS_HTTP_PORT": str(self.port),
             "GUARDRAILS_GROUP_INSTANCE_ID": instance,
             "GUARDRAILS_BATCH_MAX_EVENTS": "20",
+            "GUARDRAILS_CONSUMER_LAG_INTERVAL_S": "0.2",
             **extra_env,
         }
         log = config.run_dir / "logs" / f"guardrails-{instance}-{uuid.uuid4().hex[:6]}.log"
@@ -77,6 +78,13 @@ class Worker:
         name = "llmops_guardrails_events_consumed_total"
         lines = [line for line in text.splitlines() if line.startswith(name)]
         return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
+
+    async def lag(self) -> dict[str, float]:
+        """``llmops_guardrails_consumer_lag_messages`` by partition label, as exported now."""
+        _, text = await self.get("/metrics")
+        prefix = "llmops_guardrails_consumer_lag_messages{"
+        lines = [line for line in text.splitlines() if line.startswith(prefix)]
+        return {line.split("}")[0]: float(line.rsplit(" ", 1)[1]) for line in lines}
 
     def kill(self) -> None:
         os.kill(self.pid, signal.SIGKILL)
@@ -197,6 +205,17 @@ async def test_two_workers_share_the_partitions_and_a_rebalance_loses_nothing(
     assert set(first) | set(second) <= answered
     assert await workers[0].consumed() > 0
     assert await workers[1].consumed() > 0
+
+    async def caught_up() -> bool:  # every partition exported once, by its owner, at lag 0
+        lags = [await worker.lag() for worker in workers]
+        series = [name for lag in lags for name in lag]
+        done = len(series) == topics.COMPLETIONS.partitions == len(set(series))
+        return done and all(value == 0 for lag in lags for value in lag.values())
+
+    deadline = time.monotonic() + WAIT_S
+    while not await caught_up():
+        assert time.monotonic() < deadline, "consumer lag never reached 0 on every partition"
+        await asyncio.sleep(0.2)
 
 
 async def test_paraphrase_round_trip_through_kafka_in_batch_mode(
