@@ -5,7 +5,7 @@ The same surface as :class:`~llmops.streaming_service.StreamingService` for a pi
 same contracts: produces wait for acks=all (inside a batch's handler they are only
 scheduled and the batch settles them before its offsets may be committed), invalid
 events are dead-lettered, ``/healthz``, ``/readyz`` and ``/metrics`` are served on the
-service's ``http_port`` (aiohttp, which faust used underneath too).
+service's ``http_port`` (:mod:`llmops.ops_http`).
 
 Why not keep the faust app for the producer and the web server: a faust worker always
 runs its own group consumer, which would join ``llmops-<name>`` next to this one. A plain
@@ -25,7 +25,6 @@ from typing import Any
 
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from llmops import fetch_pause, preflight, topics
 from llmops.batch_consumer import BatchConsumer
@@ -36,6 +35,7 @@ from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
 from llmops.errors import RetriableError
 from llmops.health import Readiness
 from llmops.metric_defs import PipelineMetrics, pipeline_metrics
+from llmops.ops_http import start_ops_server
 from llmops.schema_store import SchemaStore
 from llmops.settings import ServiceSettings
 from llmops.stream_processor import EventProcessor, Handler
@@ -165,7 +165,9 @@ class LeanStreamingService:
         runner: web.AppRunner | None = None
         try:
             await self.producer.start()
-            runner = await self._start_http()
+            runner = await start_ops_server(
+                self.name, self.readiness, self.settings.http_host, self.settings.http_port
+            )
             for consumer in self._start_consumers():
                 await consumer.consumer.start()
             tasks = [asyncio.create_task(c.run()) for c in self.consumers]
@@ -209,27 +211,6 @@ class LeanStreamingService:
             return lags
 
         await refresh_forever(read, export, self.settings.consumer_lag_interval_s)
-
-    async def _start_http(self) -> web.AppRunner:
-        app = web.Application()
-        app.router.add_get("/healthz", self._healthz)
-        app.router.add_get("/readyz", self._readyz)
-        app.router.add_get("/metrics", _metrics)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, self.settings.http_host, self.settings.http_port).start()
-        return runner
-
-    async def _healthz(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "service": self.name})
-
-    async def _readyz(self, request: web.Request) -> web.Response:
-        ready, checks = await self.readiness.evaluate()
-        return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
-
-
-async def _metrics(request: web.Request) -> web.Response:
-    return web.Response(body=generate_latest(), content_type=CONTENT_TYPE_LATEST.split(";")[0])
 
 
 class _ProducedCounter:
