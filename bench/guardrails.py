@@ -1,6 +1,7 @@
 """Guardrails benchmark: the whole chain per text, PII F1, and messages/s through the service.
 
-``python -m bench guardrails [--quick] [--no-service] [--no-presidio] [--batch-only] [--two-workers] [--profile]``
+``python -m bench guardrails [--quick] [--no-service] [--no-presidio] [--batch-only] [--two-workers]
+[--profile] [--live] [--messages N]``
 
 Side by side in the same run, on the same texts: Microsoft Presidio's analyzer with its
 predefined pattern recognizers over a *blank* spaCy pipeline (no spaCy model can be
@@ -12,6 +13,11 @@ support prose in the case's language to 200, 1,000 and 2,000 characters. PII F1 
 raw cases, per PII type (email, phone, card, iban, ssn, ip, name), micro-averaged.
 Times are CPU time (``process_time``) per text on one core; the machine is shared, so
 compare the two columns of one run rather than runs with each other.
+
+The service figure (:mod:`bench._guardrails_service`) is the drain rate of a backlog of
+10,000 completions (2,000 with ``--quick``) produced before fresh workers start, counted
+by the responses topic's end offsets, with the CPU per message of the workers and of
+noida-db; ``--live`` measures the older way (a client producing and consuming at once).
 """
 
 # ruff: noqa: E501  (filler sentences are kept whole)
@@ -102,27 +108,36 @@ def presidio(cases: list[dict[str, Any]], texts: dict[str, list[str]], repeat: i
 
 
 def service_phase(cases: list[dict[str, Any]], argv: list[str]) -> None:
-    """Messages per second through the service, per-event and batch mode, and CPU per message."""
+    """Messages per second through the service (see :mod:`bench._guardrails_service`), per mode."""
     from bench._guardrails_service import service_rate
 
-    count = 600 if "--quick" in argv else 3000
+    count = int(_option(argv, "--messages", "2000" if "--quick" in argv else "10000"))
     profile = ROOT / ".bench" / "guardrails" / "service.collapsed" if "--profile" in argv else None
     workers = 2 if "--two-workers" in argv else 1
+    live = "--live" in argv
     modes = {"per-event": {"GUARDRAILS_BATCH_MAX_EVENTS": "0"}, "batch": {}}
     if "--batch-only" in argv:
         del modes["per-event"]
+    how = "live: produced and consumed while it runs" if live else "drain of a backlog produced first"
     for mode, env in modes.items():
-        result = service_rate(cases, count, env, workers, profile if mode == "batch" else None)
+        run = service_rate(cases, count, env, workers, profile if mode == "batch" else None, live)
+        client = f", bench client {run.client_us:.0f}" if live else ""
         print(
-            f"service ({mode:>9}, {workers} worker{'s' * (workers > 1)}): {count} completions -> responses"
-            f" through Kafka (noida-db): {result['msg_s']:.0f} msg/s wall; {result['cpu_us']:.0f} µs"
-            f" of guardrails CPU per message = {1e6 / result['cpu_us']:.0f} msg/s per core"
+            f"service ({mode:>9}, {workers} worker{'s' * (workers > 1)}, {how}): {run.count} responses"
+            f" at {run.msg_s:.0f} msg/s; CPU µs per message: guardrails {run.worker_us:.0f}"
+            f" (= {1e6 / run.worker_us:.0f} msg/s per core), noida-db {run.noida_us:.0f}{client};"
+            f" load average {run.load_average:.1f}"
         )
     if profile is not None and profile.exists():
         from bench._profile import summarise
 
         print(f"py-spy profile of the batch-mode worker ({profile}):")
         print(summarise(profile))
+
+
+def _option(argv: list[str], name: str, default: str) -> str:
+    """The value after ``name`` in ``argv`` (``--messages 20000``), else ``default``."""
+    return argv[argv.index(name) + 1] if name in argv[:-1] else default
 
 
 def main(argv: list[str]) -> int:

@@ -1,7 +1,10 @@
 """The guardrails pipeline: completions in, guarded responses to each request's reply address.
 
-The faust agent is driven with ``agent.test_context()`` (no broker); the service's
-producer is replaced by a recorder, so what would be produced is checked byte for byte.
+The routing is the same in both modes; here it is driven through the per-event faust
+agent (``batch_max_events=0``) with ``agent.test_context()`` (no broker), the service's
+producer replaced by a recorder, so what would be produced is checked byte for byte. The
+batch mode's lean consumer runs against the real broker in ``test_guardrails_e2e.py`` and
+``test_batch_consumer_recovery.py``.
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ def service() -> StreamingService:
         kafka_bootstrap="127.0.0.1:1",
         http_port=free_port(),
         environment=Environment.LOCAL,
+        batch_max_events=0,
     )
-    return build(settings)
+    service = build(settings)
+    assert isinstance(service, StreamingService)
+    return service
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The originals of redacted values never reach a response, a log line, a metric label or an audit record.
 
-The completion goes through the real pipeline (faust ``test_context``, sends recorded);
+The completion goes through the real pipeline in its default (batch) mode, the lean
+consumer's batch processor fed the raw event as the consumer would (sends recorded);
 every log record of every logger is captured at DEBUG and formatted as the service
 formats it (JSON); the Prometheus exposition is scraped; the audit record is what the
 response carries (audit stores ``prompt_redacted`` and ``text`` only, plus hashes).
@@ -8,7 +9,6 @@ response carries (audit stores ``prompt_redacted`` and ``text`` only, plus hashe
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import socket
@@ -20,12 +20,14 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 
 from guardrails.pipeline import build
 from guardrails.settings import GuardrailsSettings
+from llmops import topics
 from llmops.codec import AvroCodec
+from llmops.dead_letter import RawEvent
 from llmops.events import ChatMessage, LlmCompletion
 from llmops.jsonlog import JsonFormatter
+from llmops.lean_service import LeanStreamingService
 from llmops.metric_defs import pipeline_metrics
 from llmops.settings import Environment
-from llmops.streaming_service import StreamingService
 
 ORIGINALS = {
     "EMAIL": "anna.rossi@example.it",
@@ -53,7 +55,7 @@ def _assert_clean(where: str, blob: str) -> None:
             assert form not in blob, f"{kind} original leaked into {where}"
 
 
-def _service(tmp_path: Path, moderation: str) -> StreamingService:
+def _service(tmp_path: Path, moderation: str) -> LeanStreamingService:
     policy = tmp_path / f"{moderation}.yaml"
     default = Path(__file__).parents[1] / "src" / "guardrails" / "default_policy.yaml"
     policy.write_text(default.read_text().replace("moderation: block ", f"moderation: {moderation} "))
@@ -64,24 +66,25 @@ def _service(tmp_path: Path, moderation: str) -> StreamingService:
         kafka_bootstrap="127.0.0.1:1", environment=Environment.LOCAL, http_port=port, policy_file=policy
     )
     # Pipeline metrics of this extra service instance live in their own registry (names repeat).
-    return build(settings, metrics=pipeline_metrics("guardrails", CollectorRegistry()))
+    service = build(settings, metrics=pipeline_metrics("guardrails", CollectorRegistry()))
+    assert isinstance(service, LeanStreamingService)
+    return service
 
 
 async def _run(
-    service: StreamingService, codec: AvroCodec, completion: LlmCompletion
+    service: LeanStreamingService, codec: AvroCodec, completion: LlmCompletion
 ) -> list[tuple[str, bytes]]:
     sent: list[tuple[str, bytes]] = []
-    produced = asyncio.Event()
 
     async def record(topic: str, value: bytes, *_: Any, **__: Any) -> None:
         sent.append((topic, value))
-        produced.set()
 
     service.send = record  # type: ignore[method-assign]
-    agent = next(iter(service.app.agents.values()))
-    async with agent.test_context() as context:
-        await context.put(value=codec.encode("completion", completion), key=completion["request_id"].encode())
-        await asyncio.wait_for(produced.wait(), timeout=10)
+    raw = RawEvent(
+        topic=topics.COMPLETIONS.name, partition=0, offset=0, key=completion["request_id"].encode(),
+        value=codec.encode("completion", completion), headers=(), timestamp_ms=None,
+    )  # fmt: skip
+    await service.processors[topics.COMPLETIONS.name].process_batch([raw])
     return sent
 
 

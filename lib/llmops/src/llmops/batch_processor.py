@@ -23,6 +23,7 @@ import time
 from collections.abc import Awaitable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from llmops.dead_letter import RawEvent
@@ -54,6 +55,15 @@ def deferred_deliveries() -> list[Delivery] | None:
     return _deferred.get()
 
 
+@dataclass(frozen=True)
+class StagedBatch:
+    """A batch whose events were handled; their outputs' deliveries (None: nothing to wait for)."""
+
+    raws: Sequence[RawEvent]
+    deliveries: list[list[Delivery] | None]
+    started: float
+
+
 class BatchProcessor:
     """Run an :class:`EventProcessor`'s handler over batches of raw events.
 
@@ -64,33 +74,65 @@ class BatchProcessor:
 
     def __init__(self, events: EventProcessor) -> None:
         self.events = events
+        self._children: dict[tuple[int, str], Any] = {}
 
     async def process_batch(self, raws: Sequence[RawEvent]) -> None:
         """Process a batch; returns when all of its events may be acknowledged."""
+        await self.settle_batch(await self.stage_batch(raws))
+
+    async def stage_batch(self, raws: Sequence[RawEvent]) -> StagedBatch:
+        """Decode and handle every event of ``raws``; their outputs are only scheduled.
+
+        A caller that overlaps batches (:mod:`llmops.batch_consumer`) stages the next batch
+        while an earlier one is being settled.
+        """
         started = time.perf_counter()
-        staged = [await self._stage(raw) for raw in raws]
-        delivered = await asyncio.gather(*(self._delivered(deliveries) for deliveries in staged))
-        metrics = self.events.metrics
-        for raw, deliveries, ok in zip(raws, staged, delivered, strict=True):
-            if deliveries is None:
+        return StagedBatch(raws, [await self._stage(raw) for raw in raws], started)
+
+    async def settle_batch(self, batch: StagedBatch) -> None:
+        """Wait for a staged batch's outputs; retry alone each event whose output failed.
+
+        Returns when every event of the batch may be acknowledged. All the batch's
+        deliveries are awaited at once (one wait, not one gather per event).
+        """
+        staged = [None if d is None else [asyncio.ensure_future(x) for x in d] for d in batch.deliveries]
+        pending = [future for futures in staged if futures for future in futures if not future.done()]
+        if pending:
+            await asyncio.wait(pending)
+        settled = time.perf_counter() - batch.started
+        for raw, futures in zip(batch.raws, staged, strict=True):
+            if futures is None:
                 continue
-            if ok:
+            failure = _first_failure(futures)
+            if failure is None:
                 self.events.dead_letters.record_valid()
-                metrics.processing.labels(raw.topic).observe(time.perf_counter() - started)
+                self._metric(self.events.metrics.processing, raw.topic).observe(settled)
             else:
+                log.warning("output failed, retrying the event alone", extra={"error": str(failure)})
                 await self.events.process_counted(raw)
+
+    def _metric(self, metric: Any, topic: str) -> Any:
+        """``metric.labels(topic)``, looked up once per topic (``labels()`` locks and builds a key)."""
+        child = self._children.get((id(metric), topic))
+        if child is None:
+            child = self._children[(id(metric), topic)] = metric.labels(topic)
+        return child
 
     async def _stage(self, raw: RawEvent) -> list[Delivery] | None:
         """Decode and handle ``raw`` with deferred produces; None when dead-lettered or skipped."""
-        self.events.metrics.consumed.labels(raw.topic).inc()
+        self._metric(self.events.metrics.consumed, raw.topic).inc()
         if replayed_for_another(raw.headers, self.events.dead_letters.service):
             return None  # a dead-letter replay for another consumer of this topic
+        deliveries: list[Delivery] = []
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:
-                with deferring() as deliveries:
+                token = _deferred.set(deliveries)  # what deferring() does, without a generator per event
+                try:
                     event = self.events.codec.decode(raw.value or b"", self.events.schema)
                     with log_context(request_id=event.get("request_id"), tenant=event.get("tenant")):
                         await self.events.handle(event, raw)
+                finally:
+                    _deferred.reset(token)
             except InvalidMessage as exc:
                 await self.events.dead_letter(raw, exc)
                 return None
@@ -101,14 +143,15 @@ class BatchProcessor:
                 deliveries.append(_failed(exc))
         return deliveries
 
-    async def _delivered(self, deliveries: list[Delivery] | None) -> bool:
-        if not deliveries:
-            return True
-        outcomes = await asyncio.gather(*deliveries, return_exceptions=True)
-        failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-        for failure in failures[:1]:
-            log.warning("scheduled produce failed, retrying the event alone", extra={"error": str(failure)})
-        return not failures
+
+def _first_failure(futures: Sequence[asyncio.Future[Any]]) -> BaseException | None:
+    """The first failure among settled ``futures`` (each one's exception is retrieved)."""
+    failure: BaseException | None = None
+    for future in futures:
+        error = asyncio.CancelledError() if future.cancelled() else future.exception()
+        if failure is None:
+            failure = error
+    return failure
 
 
 def _failed(error: BaseException) -> Delivery:

@@ -16,18 +16,34 @@ from guardrails.settings import GuardrailsSettings
 from llmops import topics
 from llmops.dead_letter import RawEvent
 from llmops.events import LlmCompletion, LlmRequest, LlmResponse
+from llmops.lean_service import LeanStreamingService
+from llmops.metric_defs import PipelineMetrics
 from llmops.streaming_service import StreamingService
 from llmops.tracing import propagate
 
 
-def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingService:
-    """Wire the guardrails service: policy (fails here if invalid), topics, steps and agent."""
+def build(
+    settings: GuardrailsSettings, metrics: PipelineMetrics | None = None, **faust_overrides: Any
+) -> StreamingService | LeanStreamingService:
+    """Wire the guardrails service: policy (fails here if invalid), topics, steps and consumer.
+
+    Batch mode (``batch_max_events`` > 0, the default) runs the lean pipelined batch
+    consumer (:mod:`llmops.batch_consumer`); 0 runs a faust agent that handles events one
+    by one, each awaiting its own ack (``faust_overrides`` apply to that mode only).
+    """
     guard = Guard(load_policy(settings.policy_file or DEFAULT_POLICY))
-    overrides = {
-        "producer_linger": settings.producer_linger_ms / 1000,
-        **faust_overrides,
-    }
-    service = StreamingService("guardrails", settings, **overrides)
+    service: StreamingService | LeanStreamingService
+    if settings.batch_max_events:
+        service = LeanStreamingService(
+            "guardrails",
+            settings,
+            metrics=metrics,
+            producer_linger_ms=settings.producer_linger_ms,
+            batches_in_flight=settings.batches_in_flight,
+        )
+    else:
+        overrides = {"producer_linger": settings.producer_linger_ms / 1000, **faust_overrides}
+        service = StreamingService("guardrails", settings, metrics=metrics, **overrides)
 
     async def send_response(response: LlmResponse, request: LlmRequest, raw: RawEvent) -> None:
         reply_to = request["reply_to"]
@@ -50,13 +66,8 @@ def build(settings: GuardrailsSettings, **faust_overrides: Any) -> StreamingServ
         elif decision.response is not None:
             await send_response(decision.response, completion["request"], raw)
 
-    if settings.batch_max_events:
-        service.consume_batch(
-            topics.COMPLETIONS,
-            guard_completion,
-            max_events=settings.batch_max_events,
-            within_s=settings.batch_within_ms / 1000,
-        )
+    if isinstance(service, LeanStreamingService):
+        service.consume_batch(topics.COMPLETIONS, guard_completion, max_events=settings.batch_max_events)
     else:
         service.consume(topics.COMPLETIONS, guard_completion, concurrency=settings.concurrency)
     return service

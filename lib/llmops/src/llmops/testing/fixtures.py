@@ -55,3 +55,20 @@ async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
         yield client
     finally:
         await client.stop()
+
+
+@pytest.fixture(scope="module")
+def noida_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
+    """noida-db alone (Kafka with the platform's topics), fresh for one test module.
+
+    For tests that run their own workers of a service in its consumer group, where the
+    full stack's worker of that service would join the same group.
+    """
+    config = StackConfig(run_dir=tmp_path_factory.mktemp("noida"), ports=StackPorts.free())
+    stack = LocalStack(config)
+    stack.up(only={"noida-db"})
+    try:
+        stack.create_topics()
+        yield config
+    finally:
+        stack.down()
