@@ -2,12 +2,17 @@
 
 faust's own path for a table write (``send_changelog``) wraps each write in a future
 message, queues it in a buffer that one task drains a message at a time, and makes the
-stream wait whenever that buffer holds more than 100 messages: in a catch-up, where
-every record writes its sealed state, that machinery cost more than the write itself.
+stream wait whenever that buffer holds more than 100 messages: one 10,000-record
+catch-up logged 162 such stalls, and the buffer's machinery was about a tenth of the
+worker's busy time (py-spy).
 This writer serializes with orjson (JSON, as the table's ``json`` schema reads it back
 on recovery) and hands the writes of one event-loop turn to the producer together, in
 one task. The key is the JSON of the request id, exactly what faust's key serializer
 writes, so compaction and recovery see one key per inference.
+
+faust's callback after a table write records the changelog offset for on-disk stores
+(the audit table is in memory, which recovers the whole changelog anyway); without it an
+on-disk store would recover from the changelog's start too: slower, not wrong.
 
 Durability is unchanged: :meth:`ChangelogWriter.handed_over` returns once every write
 so far is in the producer's batches, which faust flushes (waits for the broker's acks)
