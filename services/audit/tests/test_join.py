@@ -193,12 +193,12 @@ async def test_open_states_are_written_when_flushed_unless_sealed_before(parts: 
         joiner.observe(request_id, 2, _facts(request_id)["completion"])
     await joiner.observe("sealed", 2, _facts("sealed")["response"])  # type: ignore[misc]
 
-    store.write_staged()
+    await store.write_staged()
 
     writes = [(key, value) for _, key, value in store.table.changelog]  # type: ignore[attr-defined]
     assert [key for key, value in writes if "stages" in value] == ["open"]
     assert set(writes[-1][1]["stages"]) == {"request", "completion"}
-    store.write_staged()
+    await store.write_staged()
     assert len(store.table.changelog) == len(writes), "written once"  # type: ignore[attr-defined]
 
 

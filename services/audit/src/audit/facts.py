@@ -47,7 +47,7 @@ def request_facts(request: LlmRequest, user_key: bytes) -> Facts:
         "request_id": request["request_id"],
         "tenant": request["tenant"],
         "trace_id": request["trace_id"],
-        "user": {"hash": hmac.new(user_key, user.encode(), "sha256").hexdigest() if user else None},
+        "user": {"hash": hmac.digest(user_key, user.encode(), "sha256").hex() if user else None},
         "gen_ai.operation.name": "chat" if request["messages"] else "text_completion",
         "gen_ai.request.model": request["model"],
         "gen_ai.request.max_tokens": params["max_tokens"],

@@ -4,7 +4,8 @@ The agent's stream does not acknowledge events itself (``stream.noack()``). An e
 that only adds facts to the join is acknowledged at the next :meth:`Ingest.flush` (a
 timer), right after the open states staged since the previous one were handed to the
 table's changelog (which faust flushes before it commits offsets): an inference whose
-stages all arrive within one interval, as in a catch-up, writes no open state. An event that completes a
+stages all arrive within one interval writes no open state (a catch-up, which reads one
+topic's partitions at a time, mostly does write them). An event that completes a
 join is acknowledged only after Elasticsearch acknowledged the record, while the agent
 goes on reading: that is what lets records be batched without committing early. The
 events that complete joins within ``BATCH_WINDOW_S`` wait together, in one task, for
@@ -76,6 +77,7 @@ class Ingest:
         self.joiner = joiner
         self.user_key = user_key
         self.schemas = {spec.name: spec.schema for spec in SOURCES}
+        self.consumed = {spec.name: service.metrics.consumed.labels(spec.name) for spec in SOURCES}
         self.max_in_flight = max_in_flight
         self.awaiting = 0  # events whose record is on its way to Elasticsearch
         self.room = asyncio.Event()
@@ -89,7 +91,7 @@ class Ingest:
         if replayed_for_another(raw.headers, self.service.dead_letters.service):
             await stream.ack(event)  # a dead-letter replay for another consumer of this topic
             return
-        self.service.metrics.consumed.labels(raw.topic).inc()
+        self.consumed[raw.topic].inc()
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:
                 decoded = self.service.codec.decode(raw.value or b"", self.schemas[raw.topic])
@@ -113,8 +115,12 @@ class Ingest:
 
     async def flush(self) -> None:
         """Write the staged open states to the changelog, then acknowledge the events they hold."""
-        self.joiner.store.write_staged()
         events, self.unflushed = self.unflushed, []
+        try:
+            await self.joiner.store.write_staged()
+        except BaseException:
+            self.unflushed = events + self.unflushed  # acknowledged after a later flush
+            raise
         for stream, event in events:
             await stream.ack(event)
 

@@ -22,6 +22,7 @@ from typing import Any
 from faust.types import TableT
 
 from audit.chain import ChainHead, head_of
+from audit.changelog import ChangelogWriter
 
 JoinState = dict[str, Any]
 HEAD_PREFIX = "__chain_head__/"
@@ -32,10 +33,12 @@ class JoinStore:
 
     Args:
         table: A faust table with json keys and values, partitioned like the input topics.
+        writer: Sends the changelog writes (None: the table's own ``send_changelog``).
     """
 
-    def __init__(self, table: TableT[Any, Any]) -> None:
+    def __init__(self, table: TableT[Any, Any], writer: ChangelogWriter | None = None) -> None:
         self.table = table
+        self.writer = writer
         self.heads: dict[int, ChainHead] = {}
         self.staged: dict[str, int] = {}
 
@@ -54,13 +57,22 @@ class JoinStore:
         self.table.data[request_id] = state
         self.staged[request_id] = partition
 
-    def write_staged(self) -> None:
-        """Send the staged states that are still open (a sealed one was written when it was sealed)."""
-        for request_id, partition in self.staged.items():
+    async def write_staged(self) -> None:
+        """Send the staged states that are still open (a sealed one was written when it was sealed).
+
+        Returns once those writes are in the producer, which faust flushes before it commits.
+        """
+        staged, self.staged = self.staged, {}
+        for request_id, partition in staged.items():
             state = self.table.data.get(request_id)
             if state is not None and "stages" in state:
                 self._changelog(partition, request_id, state)
-        self.staged.clear()
+        if self.writer is not None:
+            try:
+                await self.writer.handed_over()
+            except BaseException:
+                self.staged = {**staged, **self.staged}  # written again at the next flush
+                raise
 
     def remember(self, request_id: str, state: JoinState) -> None:
         """Replace the in-memory state only: what the changelog holds stays valid after a restart."""
@@ -69,7 +81,7 @@ class JoinStore:
     def delete(self, partition: int, request_id: str) -> None:
         """Forget one inference (tombstone in the changelog)."""
         self.table.data.pop(request_id, None)
-        self._changelog(partition, request_id, None, value_serializer="raw")
+        self._changelog(partition, request_id, None)
 
     def chain_head(self, partition: int) -> ChainHead:
         """The head sealing continues from (genesis when no record was sealed yet)."""
@@ -126,6 +138,9 @@ class JoinStore:
         value = self.table.data.get(f"{HEAD_PREFIX}{partition}")
         return ChainHead(value["seq"], value["hash"]) if value else ChainHead()
 
-    def _changelog(self, partition: int, key: str, value: Any, **serializers: Any) -> asyncio.Future[Any]:
+    def _changelog(self, partition: int, key: str, value: Any) -> asyncio.Future[Any]:
+        if self.writer is not None:
+            return self.writer.send(partition, key, value)
+        serializers = {"value_serializer": "raw"} if value is None else {}
         future: asyncio.Future[Any] = self.table.send_changelog(partition, key, value, **serializers)
         return future

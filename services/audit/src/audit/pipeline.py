@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import faust
 from elasticsearch import AsyncElasticsearch
 from prometheus_client import CollectorRegistry
 
 from audit.bulk import BulkIndexer
+from audit.changelog import ChangelogWriter, Producer
 from audit.es_setup import enforce_retention, install
 from audit.indices import AuditIndices, Capabilities
 from audit.ingest import SOURCES, Ingest
@@ -71,8 +72,9 @@ def build(
         partitions=SOURCES[0].partitions,
         schema=faust.Schema(key_serializer="json", value_serializer="json"),
     )
+    changelog = ChangelogWriter(cast(Producer, app.producer), table.changelog_topic.get_topic_name())
     joiner = Joiner(
-        JoinStore(table),
+        JoinStore(table, changelog),
         indices,
         bulk,
         metrics,
