@@ -1,8 +1,8 @@
 """A streaming service without faust: :class:`~llmops.batch_consumer.BatchConsumer`, a producer, HTTP.
 
 The same surface as :class:`~llmops.streaming_service.StreamingService` for a pipeline
-(``codec``, ``send``, ``consume_batch``, ``readiness``, ``preflight``, ``run``), with the
-same contracts: produces wait for acks=all (inside a batch's handler they are only
+(``codec``, ``send``, ``readiness``, ``preflight``, ``run``; ``consume_batch`` where the faust
+service has ``consume``), with the same contracts: produces wait for acks=all (inside a batch's handler they are only
 scheduled and the batch settles them before its offsets may be committed), invalid
 events are dead-lettered, ``/healthz``, ``/readyz`` and ``/metrics`` are served on the
 service's ``http_port`` (:mod:`llmops.ops_http`).

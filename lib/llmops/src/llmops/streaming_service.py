@@ -17,7 +17,6 @@ import faust
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from llmops import fetch_pause, preflight, topics
-from llmops.batch_processor import BatchProcessor, Delivery, deferred_deliveries
 from llmops.codec import AvroCodec
 from llmops.consumer_lag import ConsumerLagExport, faust_consumer_lag, refresh_forever
 from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget
@@ -75,16 +74,9 @@ class StreamingService:
     ) -> None:
         """Produce one record through faust's producer and wait for the broker's ack.
 
-        Inside a batch's handler (:meth:`consume_batch`) the produce is only scheduled;
-        the batch awaits its ack before the input events are acknowledged.
-
         Raises:
             RetriableError: When the produce failed; the event that caused it must be retried.
         """
-        deferred = deferred_deliveries()
-        if deferred is not None:
-            deferred.append(await self._schedule(topic, value, key, partition, headers))
-            return
         try:
             await self.app.producer.send_and_wait(
                 topic,
@@ -119,66 +111,6 @@ class StreamingService:
         agent.__name__ = agent.__qualname__ = f"{self.name}_{spec.schema}_agent"
         self.app.agent(declare_topic(self.app, spec), name=agent.__name__, concurrency=concurrency)(agent)
         return processor
-
-    def consume_batch(
-        self,
-        spec: TopicSpec,
-        handle: Handler,
-        max_events: int = 500,
-        within_s: float = 0.002,
-    ) -> BatchProcessor:
-        """Like :meth:`consume`, but handling events in batches (see :mod:`llmops.batch_processor`).
-
-        ``handle``'s calls to :meth:`send` only schedule the produce; the batch's events
-        are acknowledged after all their outputs are (acks=all), so an offset is still
-        committed only after its output is durable.
-
-        Args:
-            spec: The input topic.
-            handle: As for :meth:`consume`.
-            max_events: Largest batch.
-            within_s: How long a batch may wait to fill; it bounds the latency added at
-                light load, so keep it to a few milliseconds.
-
-        One actor only: faust's ``take_events`` iterates the channel afresh in each
-        actor, so concurrent actors would each see every event.
-        """
-        processor = BatchProcessor(
-            EventProcessor(self.codec, spec.schema, handle, self.dead_letters, self.metrics)
-        )
-
-        async def agent(stream: Any) -> None:
-            async for events in stream.take_events(max_events, within_s):
-                await processor.process_batch([raw_event_from_faust(event) for event in events])
-
-        agent.__name__ = agent.__qualname__ = f"{self.name}_{spec.schema}_agent"
-        self.app.agent(declare_topic(self.app, spec), name=agent.__name__)(agent)
-        return processor
-
-    async def _schedule(
-        self,
-        topic: str,
-        value: bytes,
-        key: bytes | None,
-        partition: int | None,
-        headers: Sequence[tuple[str, bytes]] | None,
-    ) -> Delivery:
-        """Hand one record to the producer without waiting for the ack; returns its delivery."""
-        try:
-            delivery = await self.app.producer.send(
-                topic, key, value, partition=partition, timestamp=None, headers=list(headers or ())
-            )
-        except Exception as exc:
-            raise RetriableError(f"produce to {topic} failed: {exc}") from exc
-        produced = self.metrics.produced.labels(topic)
-        future = asyncio.ensure_future(delivery)
-
-        def count(done: asyncio.Future[Any]) -> None:
-            if not done.cancelled() and done.exception() is None:
-                produced.inc()
-
-        future.add_done_callback(count)
-        return future
 
     async def _send_dead_letter(self, key: bytes | None, value: bytes) -> None:
         await self.send(topics.DEADLETTER.name, value, key=key)
