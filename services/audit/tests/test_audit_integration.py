@@ -132,13 +132,13 @@ async def test_sigkill_during_traffic_leaves_exactly_one_record_per_request(
     inferences = [sample_inference(i, now) for i in ids]
     producing = asyncio.create_task(produce(noida.bootstrap, codec, inferences))
 
-    await asyncio.to_thread(wait_for, lambda: count(noida.es_url, audit_index) > 100, 60, "first records")
+    await asyncio.to_thread(wait_for, lambda: count(noida.es_url, audit_index) > 100, 180, "first records")
     worker.kill()
     await producing
     before_restart = count(noida.es_url, audit_index)
     start_audit()
 
-    await asyncio.to_thread(wait_for, lambda: count(noida.es_url, audit_index) >= 2500, 120, "2500 records")
+    await asyncio.to_thread(wait_for, lambda: count(noida.es_url, audit_index) >= 2500, 300, "2500 records")
     assert before_restart < 2500, "the kill came too late to test anything"
     await asyncio.sleep(2)  # anything still in flight would land now
     assert count(noida.es_url, audit_index) == 2500
