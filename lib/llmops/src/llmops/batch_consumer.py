@@ -34,8 +34,8 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaError
 
 from llmops.batch_processor import BatchProcessor, StagedBatch
-from llmops.dead_letter import RawEvent
 from llmops.offset_ledger import OffsetLedger, PartitionKey
+from llmops.stream_processor import raw_event_from_record
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ class BatchConsumer:
             batch = [(tp, records) for tp, records in fetched.items() if tp in owned and records]
             for tp, records in batch:
                 self.ledger.started((tp.topic, tp.partition), [r.offset for r in records])
-            raws = [raw_event(record) for _, records in batch for record in records]
+            raws = [raw_event_from_record(record) for _, records in batch for record in records]
             staged = await self.processor.stage_batch(raws)
             task = asyncio.create_task(self._settle(staged))
             self._in_flight.add(task)
@@ -184,16 +184,3 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         self.owner.rebalancing = False
         log.info("partitions assigned", extra={"partitions": sorted(tp.partition for tp in assigned)})
-
-
-def raw_event(record: Any) -> RawEvent:
-    """Convert an aiokafka ``ConsumerRecord`` to a :class:`RawEvent` (no decoding)."""
-    return RawEvent(
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        key=record.key,
-        value=record.value,
-        headers=tuple(record.headers or ()),
-        timestamp_ms=record.timestamp,
-    )

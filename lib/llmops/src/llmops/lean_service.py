@@ -2,8 +2,8 @@
 
 The same surface as :class:`~llmops.streaming_service.StreamingService` for a pipeline
 (``codec``, ``send``, ``readiness``, ``preflight``, ``run``; ``consume_batch`` where the faust
-service has ``consume``), with the same contracts: produces wait for acks=all (inside a batch's handler they are only
-scheduled and the batch settles them before its offsets may be committed), invalid
+service has ``consume``), with the same contracts: produces wait for acks=all (inside a batch's
+handler they are only scheduled and the batch settles them before its offsets may be committed), invalid
 events are dead-lettered, ``/healthz``, ``/readyz`` and ``/metrics`` are served on the
 service's ``http_port`` (:mod:`llmops.ops_http`).
 

@@ -129,6 +129,19 @@ async def dead_letter_event(
     await retry_retriable(lambda: dead_letters.dead_letter(raw, error), backoff)
 
 
+def raw_event_from_record(record: Any) -> RawEvent:
+    """Convert an aiokafka ``ConsumerRecord`` to a :class:`RawEvent` (no decoding)."""
+    return RawEvent(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value,
+        headers=tuple(record.headers or ()),
+        timestamp_ms=record.timestamp,
+    )
+
+
 def raw_event_from_faust(event: Any) -> RawEvent:
     """Convert a faust ``EventT`` to a :class:`RawEvent` (no decoding)."""
     message = event.message

@@ -22,10 +22,11 @@ from gateway.reply_delivery import ReplyDelivery
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.consumer_lag import ConsumerLagExport, PartitionKey, refresh_forever
-from llmops.dead_letter import DeadLetterQueue, RawEvent
+from llmops.dead_letter import DeadLetterQueue
 from llmops.errors import DependencyUnavailable, InvalidMessage
 from llmops.events import LlmResponse
 from llmops.replay_marker import replayed_for_another
+from llmops.stream_processor import raw_event_from_record
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +126,7 @@ class ReplyListener:
             self._delivered_up_to = records[-1].offset + 1
 
     async def _decode(self, record: ConsumerRecord) -> LlmResponse | None:
-        raw = RawEvent(
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-            value=record.value,
-            headers=tuple(record.headers or ()),
-        )
+        raw = raw_event_from_record(record)
         if replayed_for_another(raw.headers, self.dead_letters.service):
             return None  # a dead-letter replay for another consumer of this topic
         try:
