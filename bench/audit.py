@@ -5,21 +5,25 @@ Both figures come from one noida-db started for the run (Kafka + Elasticsearch):
 * ceiling: the same audit documents sent straight to ``_bulk`` (batches of 1000, two
   requests in flight, the audit template installed) into a fresh daily index;
 * end to end: a backlog of inferences (request, completion and response each) is produced
-  to Kafka, then an audit worker is started; the rate is measured from its first indexed
-  record to the last (worker start-up excluded), through join table, changelog, hash
-  chain and bulk writer.
+  to Kafka, then an audit worker is started; the rate is measured over the whole catch-up,
+  from the worker's readiness (start-up, group join and table recovery done, the backlog
+  waiting) to the last record acknowledged by Elasticsearch: every event read, joined,
+  staged in the changelog, sealed into the hash chain and written in ``_bulk``.
 
-Target: end to end >= 80% of the ceiling. ``python -m bench audit [--records N] [--profile PATH]``.
-It also prints the whole catch-up: from the worker's readiness (the backlog waiting) to the
-last record, which counts the events read before the first record could be sealed too.
+Target: the whole catch-up >= 80% of the ceiling; the verdict is computed on it.
+``python -m bench audit [--records N] [--profile PATH]``.
+A secondary line gives the first-record window (first indexed record to the last): it
+excludes the read phase (a backlog's requests and completions are read and staged before
+the first response can seal a record), so it flatters the pipeline and is not the target.
 ``--profile`` samples the worker with py-spy (installed in ``.bench/audit``, never in the lock
 file) over the end-to-end phase and writes its raw stacks to PATH; the sampler takes CPU
 from the same machine, so a profiled run's rates are not the figures to report.
 
 Next to the rates it prints the CPU time per record of each process in each phase (from
-``/proc``): on a shared, loaded machine the rates swing with the neighbours' load, while
-CPU per record says where the work is (noida-db: Kafka and Elasticsearch; the worker).
-The worker's counter is read every 0.1 s: its ``/metrics`` page costs the worker CPU too.
+``/proc``) and the load average before and after the run: on a shared, loaded machine the
+rates swing with the neighbours' load, while CPU per record says where the work is
+(noida-db: Kafka and Elasticsearch; the worker). The worker's counter is read every 0.1 s:
+its ``/metrics`` page costs the worker CPU too.
 """
 
 from __future__ import annotations
@@ -191,7 +195,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--records", type=int, default=5_000)
     parser.add_argument("--profile", type=Path, help="write the worker's py-spy stacks (raw) here")
     args = parser.parse_args(argv)
-    created_at = int(time.time() * 1000)
+    created_at, load_before = int(time.time() * 1000), _load_average()
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as tmp:
         noida = Noida(Path(tmp) / "data")
         noida.start()
@@ -213,17 +217,27 @@ def main(argv: list[str]) -> int:
             )
         finally:
             noida.stop()
-    ratio = window.rate() / ceiling
+    ratio = whole.rate() / ceiling
     print(f"records               {args.records}")
+    print(f"load average          {load_before} before, {_load_average()} after")
     print(f"raw _bulk ceiling     {ceiling:,.0f} docs/s (same server, same documents)")
-    print(f"audit end to end      {window.rate():,.0f} records/s (Kafka -> join -> chain -> _bulk)")
     print(
-        f"  whole catch-up      {whole.rate():,.0f} records/s, {whole.rate() / ceiling:.0%} (from readiness)"
+        f"audit end to end      {whole.rate():,.0f} records/s, {ratio:.0%} of the ceiling"
+        " (whole catch-up from readiness: Kafka -> join -> chain -> _bulk)"
+    )
+    print(
+        f"  first-record window {window.rate():,.0f} records/s, {window.rate() / ceiling:.0%}"
+        " (first indexed record to the last; excludes the read phase)"
     )
     print(f"CPU per record        ceiling: noida-db {ceiling_cpu:.2f} ms")
-    for name, span in (("end to end", window), ("whole catch-up", whole)):
+    for name, span in (("whole catch-up", whole), ("first-record window", window)):
         server, worker = span.cpu_ms()
         print(f"                      {name}: noida-db {server:.2f} ms, audit worker {worker:.2f} ms")
     verdict = "met" if ratio >= TARGET else "NOT met"
-    print(f"ratio                 {ratio:.0%} (target >= {TARGET:.0%}: {verdict})")
+    print(f"ratio                 {ratio:.0%} whole catch-up (target >= {TARGET:.0%}: {verdict})")
     return 0
+
+
+def _load_average() -> str:
+    """The 1, 5 and 15 minute load averages of the machine."""
+    return " ".join(f"{load:.2f}" for load in os.getloadavg())

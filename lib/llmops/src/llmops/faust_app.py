@@ -4,7 +4,9 @@ Every streaming service gets an app whose topics carry raw bytes (the Avro codec
 inside the pipeline, so undecodable events can be dead-lettered with their bytes),
 whose producer waits for all in-sync replicas, and whose consumer never acknowledges
 an event whose processing failed: retriable failures are retried in place and fatal
-ones stop the worker, so the event is read again after the restart.
+ones stop the worker, so the event is read again after the restart. Its consumer
+delivers fetched messages without faust's per-message task race when nothing has to
+wait (:mod:`llmops.faust_consumer`; ``faust_direct_delivery=false`` turns it off).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import faust
 
+from llmops import faust_consumer
 from llmops.codec import AvroCodec
 from llmops.faust_codecs import register_faust_codecs
 from llmops.jsonlog import logging_dict_config
@@ -64,7 +67,10 @@ def create_faust_app(
     options.update(overrides)
     if codec is not None:
         register_faust_codecs(codec)
-    return faust.App(f"llmops-{service}", **options)
+    app = faust.App(f"llmops-{service}", **options)
+    if settings.faust_direct_delivery:
+        faust_consumer.install(app)
+    return app
 
 
 def declare_topic(app: faust.App, spec: TopicSpec) -> faust.TopicT:

@@ -44,6 +44,9 @@ class ServiceSettings(BaseSettings):
             pod name of a StatefulSet): a restarted worker takes its partitions back at once
             instead of waiting for its dead predecessor's session to expire, and several
             workers of one group each keep their own partitions (unset: dynamic membership).
+        faust_direct_delivery: A faust service's consumer hands a fetched message to its
+            stream without faust's per-message task race when nothing has to wait
+            (:mod:`llmops.faust_consumer`); false keeps faust's own fetch loop.
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
@@ -58,6 +61,7 @@ class ServiceSettings(BaseSettings):
     consumer_lag_interval_s: float = Field(default=5.0, gt=0)
     empty_fetch_pause_ms: float = Field(default=3.0, ge=0.0, le=100.0)
     group_instance_id: str | None = None
+    faust_direct_delivery: bool = True
 
     @model_validator(mode="after")
     def _refuse_dev_secrets(self) -> Self:

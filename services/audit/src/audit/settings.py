@@ -34,9 +34,15 @@ class AuditSettings(ServiceSettings):
         changelog_flush_interval_s: How long open join states wait in memory before their
             changelog write (their events are acknowledged after it): an inference whose
             stages all arrive within it writes no open state at all.
-        max_poll_records: Most source events handed over by one consumer poll. (Raising it
-            so that one poll spans all three topics, which faust then interleaves, saved the
-            open-state writes of a catch-up but did not make the catch-up faster: measured.)
+        max_poll_records: Most source events handed over by one consumer poll. Large, so
+            that a catch-up's poll spans all three topics, which faust hands over in turn
+            (round-robin over partitions): requests, completions and responses of the same
+            inferences arrive close together, a response seals its record soon after its
+            request was read, and most joins never write an open state to the changelog.
+            With 2,000, a backlog was read one topic's partitions at a time (2.9 changelog
+            writes per inference instead of 1.1) and a 3,000-inference catch-up ran at
+            810-1,060 records/s; with 10,000 at 1,190 (both processes' CPU per record
+            1.2-1.4 ms instead of 1.5-2.0: measured).
         fetch_max_bytes: Most bytes fetched per source partition and request.
         empty_fetch_pause_ms: As for every service (:mod:`llmops.fetch_pause`), but longer:
             audit is off the callers' path, and while a fetched backlog is processed the
@@ -66,7 +72,7 @@ class AuditSettings(ServiceSettings):
     changelog_linger_s: float = Field(default=0.05, ge=0)
     changelog_batch_bytes: int = Field(default=512 * 1024, ge=1)
     changelog_flush_interval_s: float = Field(default=0.1, gt=0)
-    max_poll_records: int = Field(default=2000, ge=1)
+    max_poll_records: int = Field(default=10_000, ge=1)
     fetch_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
     empty_fetch_pause_ms: float = Field(default=20.0, ge=0.0, le=100.0)
     kafka_session_timeout_s: float = Field(default=10.0, gt=0)
