@@ -31,8 +31,8 @@ from llmops.codec import AvroCodec
 from llmops.events import LlmCompletion
 from llmops.localstack import components, processes
 from llmops.localstack.components import HOST, StackConfig
-from llmops.localstack.ports import StackPorts, free_port
-from llmops.localstack.stack import LocalStack
+from llmops.localstack.ports import free_port
+from llmops.testing.fixtures import kafka_alone
 from llmops.topics import TopicSpec
 
 pytestmark = pytest.mark.integration
@@ -97,14 +97,8 @@ class Worker:
 @pytest.fixture
 def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
     """noida-db alone, with the platform's topics, for one test."""
-    config = StackConfig(run_dir=tmp_path_factory.mktemp("kafka"), ports=StackPorts.free())
-    stack = LocalStack(config)
-    stack.up(only={"noida-db"})
-    try:
-        stack.create_topics()
+    with kafka_alone(tmp_path_factory.mktemp("kafka")) as config:
         yield config
-    finally:
-        stack.down()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,7 +65,14 @@ def noida_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackConfig]:
     For tests that run their own workers of a service in its consumer group, where the
     full stack's worker of that service would join the same group.
     """
-    config = StackConfig(run_dir=tmp_path_factory.mktemp("noida"), ports=StackPorts.free())
+    with kafka_alone(tmp_path_factory.mktemp("noida")) as config:
+        yield config
+
+
+@contextmanager
+def kafka_alone(run_dir: Path) -> Iterator[StackConfig]:
+    """Start noida-db alone on free ports under ``run_dir``, create the platform's topics, stop it after."""
+    config = StackConfig(run_dir=run_dir, ports=StackPorts.free())
     stack = LocalStack(config)
     stack.up(only={"noida-db"})
     try:
