@@ -3,7 +3,7 @@
 The per-event path (:class:`~llmops.stream_processor.EventProcessor`) awaits each
 output's broker acknowledgement before the next event, one round trip per event. Here
 a batch's events are decoded and handled one after another while their handlers'
-produces are only *scheduled* (see :func:`deferring`); the acknowledgements of all of
+produces are only *scheduled* (see :func:`deferred_deliveries`); the acknowledgements of all of
 them are then awaited together, and only after that does :meth:`BatchProcessor.process_batch`
 return, so the caller acknowledges the input events only once their outputs are
 durable (acks=all). Failures keep the per-event classification:
@@ -20,8 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -37,17 +36,6 @@ log = logging.getLogger(__name__)
 Delivery = Awaitable[Any]
 
 _deferred: ContextVar[list[Delivery] | None] = ContextVar("llmops_deferred_deliveries", default=None)
-
-
-@contextmanager
-def deferring() -> Iterator[list[Delivery]]:
-    """Collect, in the current task, the deliveries that producers schedule instead of awaiting."""
-    deliveries: list[Delivery] = []
-    token = _deferred.set(deliveries)
-    try:
-        yield deliveries
-    finally:
-        _deferred.reset(token)
 
 
 def deferred_deliveries() -> list[Delivery] | None:
@@ -126,7 +114,7 @@ class BatchProcessor:
         deliveries: list[Delivery] = []
         with log_context(topic=raw.topic, partition=raw.partition, offset=raw.offset):
             try:
-                token = _deferred.set(deliveries)  # what deferring() does, without a generator per event
+                token = _deferred.set(deliveries)  # the producer appends to it (deferred_deliveries)
                 try:
                     event = self.events.codec.decode(raw.value or b"", self.events.schema)
                     with log_context(request_id=event.get("request_id"), tenant=event.get("tenant")):
