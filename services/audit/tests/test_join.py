@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from audit.bulk import Document
 from audit.chain import record_hash
+from audit.changelog import ChangelogWriter
 from audit.facts import completion_facts, request_facts, response_facts
 from audit.indices import AuditIndices
 from audit.join import Joiner
@@ -26,15 +27,16 @@ T0 = 1_763_337_600_000
 
 
 class ChangelogTable:
-    """The part of a faust table JoinStore uses: ``data`` and a changelog whose writes resolve at once."""
+    """The part of a faust table JoinStore uses (``data``), and the producer of its changelog: writes
+    resolve at once and are applied as faust's recovery would apply them."""
 
     def __init__(self, changelog: list[tuple[int, str, Any]] | None = None) -> None:
         self.changelog: list[tuple[int, str, Any]] = []
         self.data: dict[str, Any] = {}
         for partition, key, value in changelog or []:
-            self.send_changelog(partition, key, value)
+            self.apply(partition, key, value)
 
-    def send_changelog(self, partition: int, key: str, value: Any, **_: Any) -> asyncio.Future[Any]:
+    def apply(self, partition: int, key: str, value: Any) -> asyncio.Future[Any]:
         """Apply one write as faust's recovery would, and keep it."""
         self.changelog.append((partition, key, value))
         if value is None:
@@ -44,6 +46,13 @@ class ChangelogTable:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         future.set_result(None)
         return future
+
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, *_: Any
+    ) -> asyncio.Future[Any]:
+        """The producer side: one write as :class:`ChangelogWriter` sends it (JSON bytes)."""
+        assert key is not None and partition is not None
+        return self.apply(partition, orjson.loads(key), None if value is None else orjson.loads(value))
 
     def restarted(self, writes: int | None = None) -> ChangelogTable:
         """The table a restarted worker recovers: the first ``writes`` changelog writes (all by default)."""
@@ -84,7 +93,7 @@ Parts = tuple[Joiner, JoinStore, RecordingBulk, Clock]
 
 
 def _joiner(table: ChangelogTable, bulk: RecordingBulk, clock: Clock) -> tuple[Joiner, JoinStore]:
-    store = JoinStore(table)  # type: ignore[arg-type]
+    store = JoinStore(table, ChangelogWriter(table, "llmops-audit-joins-changelog"))  # type: ignore[arg-type]
     joiner = Joiner(
         store,
         AuditIndices(),

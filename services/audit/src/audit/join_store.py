@@ -33,10 +33,11 @@ class JoinStore:
 
     Args:
         table: A faust table with json keys and values, partitioned like the input topics.
-        writer: Sends the changelog writes (None: the table's own ``send_changelog``).
+        writer: Sends the changelog writes (faust's ``send_changelog`` is bypassed: see
+            :mod:`audit.changelog`).
     """
 
-    def __init__(self, table: TableT[Any, Any], writer: ChangelogWriter | None = None) -> None:
+    def __init__(self, table: TableT[Any, Any], writer: ChangelogWriter) -> None:
         self.table = table
         self.writer = writer
         self.heads: dict[int, ChainHead] = {}
@@ -67,12 +68,11 @@ class JoinStore:
             state = self.table.data.get(request_id)
             if state is not None and "stages" in state:
                 self._changelog(partition, request_id, state)
-        if self.writer is not None:
-            try:
-                await self.writer.handed_over()
-            except BaseException:
-                self.staged = {**staged, **self.staged}  # written again at the next flush
-                raise
+        try:
+            await self.writer.handed_over()
+        except BaseException:
+            self.staged = {**staged, **self.staged}  # written again at the next flush
+            raise
 
     def remember(self, request_id: str, state: JoinState) -> None:
         """Replace the in-memory state only: what the changelog holds stays valid after a restart."""
@@ -139,8 +139,4 @@ class JoinStore:
         return ChainHead(value["seq"], value["hash"]) if value else ChainHead()
 
     def _changelog(self, partition: int, key: str, value: Any) -> asyncio.Future[Any]:
-        if self.writer is not None:
-            return self.writer.send(partition, key, value)
-        serializers = {"value_serializer": "raw"} if value is None else {}
-        future: asyncio.Future[Any] = self.table.send_changelog(partition, key, value, **serializers)
-        return future
+        return self.writer.send(partition, key, value)
