@@ -4,8 +4,8 @@ The agent's stream does not acknowledge events itself (``stream.noack()``). An e
 that only adds facts to the join is acknowledged at the next :meth:`Ingest.flush` (a
 timer), right after the open states staged since the previous one were handed to the
 table's changelog (which faust flushes before it commits offsets): an inference whose
-stages all arrive within one interval writes no open state (a catch-up, which reads one
-topic's partitions at a time, mostly does write them). An event that completes a
+stages all arrive within one interval writes no open state (in a catch-up, most do not:
+a poll spans the three topics). An event that completes a
 join is acknowledged only after Elasticsearch acknowledged the record, while the agent
 goes on reading: that is what lets records be batched without committing early. The
 events that complete joins within ``BATCH_WINDOW_S`` wait together, in one task, for
