@@ -38,6 +38,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from bench import _profile
+from bench._proc import cpu_seconds
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.events import ChatMessage, LlmCompletion
@@ -92,12 +93,6 @@ def _completions(cases: list[dict[str, Any]], count: int, codec: AvroCodec) -> l
         )
         encoded.append((request_id.encode(), codec.encode("completion", event)))
     return encoded
-
-
-def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of process ``pid`` so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _own_cpu() -> float:

@@ -50,6 +50,7 @@ from audit.record import build_record
 from audit.sample_events import Inference, sample_inference
 from audit.testing import AuditProcess, Noida, count, new_ids, produce
 from bench import _profile
+from bench._proc import cpu_seconds
 from llmops import topics
 from llmops.codec import AvroCodec
 from llmops.kafka_admin import ensure_topics
@@ -57,13 +58,6 @@ from llmops.schema_store import SchemaStore
 
 TARGET = 0.8
 POLL_S = 0.1
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _documents(inferences: list[Inference]) -> list[tuple[str, bytes]]:

@@ -31,6 +31,7 @@ from pathlib import Path
 import aiohttp
 
 from bench._load import StepResult, run_step
+from bench._proc import cpu_seconds
 from bench._profile import install_py_spy, start_recording, summarise
 from llmops.dev_tokens import mint_token
 from llmops.localstack.components import HOST, StackConfig
@@ -129,10 +130,10 @@ async def _load_step(
     """
     steps: dict[str, StepResult] = {}
     for name, (url, headers) in systems.items():
-        before = _cpu_seconds(pids[name]) if name in pids else 0.0
+        before = cpu_seconds(pids[name]) if name in pids else 0.0
         sums_before = await _gateway_sums(session, url) if name == "gateway" else {}
         steps[name] = step = await run_step(session, name, url, BODY, headers, rate, duration_s)
-        cpu = (_cpu_seconds(pids[name]) - before) / step.duration_s if name in pids else None
+        cpu = (cpu_seconds(pids[name]) - before) / step.duration_s if name in pids else None
         print(_row(step, steps["direct"], cpu), flush=True)
         if name == "gateway":
             own = _own_ms(sums_before, await _gateway_sums(session, url))
@@ -187,17 +188,11 @@ def _own_ms(before: dict[str, float], after: dict[str, float]) -> str:
     return f"{request - pipeline:.1f} ms (request {request:.1f} ms, pipeline {pipeline:.1f} ms)"
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100.0
-
-
 async def _idle_cpu_share(pid: int, seconds: float = 2.0) -> float:
     """CPU a process burns without traffic (the local Kafka stand-in answers empty fetches at once)."""
-    before = _cpu_seconds(pid)
+    before = cpu_seconds(pid)
     await asyncio.sleep(seconds)
-    return (_cpu_seconds(pid) - before) / seconds
+    return (cpu_seconds(pid) - before) / seconds
 
 
 def _header() -> str:
