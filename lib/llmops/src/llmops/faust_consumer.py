@@ -51,6 +51,9 @@ from faust.transport.consumer import Consumer as FaustConsumer
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from mode import Service
 
+from llmops import balanced_fetch
+from llmops.balanced_fetch import BalancedConsumerThread
+
 log = logging.getLogger(__name__)
 
 DRAIN_MESSAGES_SHA256 = "44a2500309e83c630493f6828af50166ec8d96a0b3e4fb2bab735f704ae93417"
@@ -96,7 +99,17 @@ async def _finish(coro: Coroutine[Any, Any, Any], awaiting: Any) -> Any:
 
 
 class DirectDeliveryConsumer(faust_aiokafka.Consumer):
-    """faust's aiokafka consumer whose fetch loop delivers without a race when nothing waits."""
+    """faust's aiokafka consumer whose fetch loop delivers without a race when nothing waits.
+
+    Its polls also share their budget evenly across the buffered partitions
+    (:mod:`llmops.balanced_fetch`) when the installed faust is the one that was checked.
+    """
+
+    def _new_consumer_thread(self) -> faust_aiokafka.AIOKafkaConsumerThread:
+        if not balanced_fetch.supported():
+            log.warning("faust's _fetch_records has changed; polls are not balanced across partitions")
+            return super()._new_consumer_thread()
+        return BalancedConsumerThread(self, loop=self.loop, beacon=self.beacon)
 
     # faust's loop kept as it is (branches, nesting) so that it reads as a copy with one change.
     async def _drain_messages(self, fetcher: Any) -> None:  # noqa: PLR0912, PLR0915
