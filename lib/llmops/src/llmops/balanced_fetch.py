@@ -72,9 +72,8 @@ async def balanced_records(
         everything: RecordMap = await fetcher.fetched_records(partitions, timeout=wait_s)
         return everything
     buffered = [tp for tp in fetcher._records if not partitions or tp in partitions]
-    if not buffered:  # wait for the next fetch; take no more than one partition's share of it
-        share = max(1, max_records // max(1, len(partitions or ())))
-        waited: RecordMap = await fetcher.fetched_records(partitions, timeout=wait_s, max_records=share)
+    if not buffered:  # wait for the next fetch; the poll after shares what it brought
+        waited: RecordMap = await fetcher.fetched_records(partitions, timeout=wait_s, max_records=1)
         return waited
     share = max(1, max_records // len(buffered))
     drained: RecordMap = {}

@@ -29,6 +29,7 @@ from audit.settings import AuditSettings
 from llmops import preflight
 from llmops.backoff import Backoff
 from llmops.clock import now_ms
+from llmops.copartitioned_scheduling import CopartitionedScheduling
 from llmops.errors import DependencyUnavailable
 from llmops.metric_defs import pipeline_metrics
 from llmops.streaming_service import StreamingService
@@ -51,6 +52,8 @@ def build(
         "producer_linger": settings.changelog_linger_s,
         "producer_max_batch_size": settings.changelog_batch_bytes,
         "broker_max_poll_records": settings.max_poll_records,
+        # The three topics are keyed alike: deliver their same offsets together.
+        "ConsumerScheduler": CopartitionedScheduling,
         "consumer_max_fetch_size": settings.fetch_max_bytes,
         **faust_overrides,
     }
