@@ -8,7 +8,7 @@ import hmac
 import orjson
 import pytest
 
-from audit.facts import completion_facts, request_facts, response_facts
+from audit.facts import completion_facts, request_facts, response_facts, user_hash
 from audit.record import EMBEDDED_REQUEST, build_record, merge_facts, stage_latencies
 from audit.sample_events import PII_EMAIL, PII_PHONE, Inference, sample_inference
 
@@ -142,3 +142,11 @@ def test_latencies_between_known_stages(timestamps: dict[str, int | None], expec
 )
 def test_merge_facts(base: dict[str, object], extra: dict[str, object], merged: dict[str, object]) -> None:
     assert merge_facts(base, extra) == merged
+
+
+@pytest.mark.parametrize(
+    ("user", "key"),
+    [("user-42", KEY), ("", b"k"), ("ünïcødé", b"x" * 64), ("user-42", b"a longer key than one block " * 4)],
+)
+def test_user_hash_is_the_hmac_sha256_of_the_user(user: str, key: bytes) -> None:
+    assert user_hash(user, key) == hmac.digest(key, user.encode(), "sha256").hex()

@@ -12,6 +12,7 @@ under short domain names (``guardrails``, ``latency_ms``, ...).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from typing import Any
@@ -28,6 +29,24 @@ is free-form caller data and is not copied."""
 def sha256_hex(text: str) -> str:
     """Hex SHA-256 of ``text`` in UTF-8 (the form guardrails uses for ``prompt_sha256``)."""
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def user_hash(user: str, user_key: bytes) -> str:
+    """Hex HMAC-SHA256 of ``user`` under ``user_key``.
+
+    Copies an HMAC keyed once rather than calling ``hmac.digest``: the one-shot call sets
+    the key up each time and releases the GIL around it, and py-spy found the worker's
+    event loop in it for 4-7% of its busy samples, against 1.3 µs for the call itself,
+    waiting to take the GIL back from faust's consumer thread. A short update keeps the GIL.
+    """
+    keyed = _keyed_hmac(user_key).copy()
+    keyed.update(user.encode())
+    return keyed.hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _keyed_hmac(user_key: bytes) -> hmac.HMAC:
+    return hmac.new(user_key, digestmod="sha256")
 
 
 def prompt_text(request: LlmRequest) -> str:
@@ -47,7 +66,7 @@ def request_facts(request: LlmRequest, user_key: bytes) -> Facts:
         "request_id": request["request_id"],
         "tenant": request["tenant"],
         "trace_id": request["trace_id"],
-        "user": {"hash": hmac.digest(user_key, user.encode(), "sha256").hex() if user else None},
+        "user": {"hash": user_hash(user, user_key) if user else None},
         "gen_ai.operation.name": "chat" if request["messages"] else "text_completion",
         "gen_ai.request.model": request["model"],
         "gen_ai.request.max_tokens": params["max_tokens"],
