@@ -20,6 +20,7 @@ from audit.indices import AuditIndices
 from audit.join import Joiner
 from audit.join_store import HEAD_PREFIX, JoinStore
 from audit.metric_defs import audit_metrics
+from audit.record import EMBEDDED_REQUEST
 from audit.sample_events import sample_inference
 from llmops.errors import InvalidMessage
 
@@ -294,3 +295,33 @@ async def test_sealed_records_at_or_below_the_watermark_are_done_after_a_restart
     assert not restarted.in_flight and len(bulk.indexed) == 1
     assert restarted_store.get("r1") == {"partition": 3, "seq": 1, "sealed_at": T0}
     assert restarted.observe("r1", 3, _facts("r1")["response"]) is None
+
+
+@pytest.mark.parametrize(
+    ("order", "computed", "kept_after"),
+    [
+        # the request came first: its copy in the completion is never looked at
+        (("request", "completion"), 0, []),
+        # the completion came first: its copy stands in for the request until the request comes
+        (("completion",), 1, [EMBEDDED_REQUEST]),
+        (("completion", "request"), 1, []),
+    ],
+)
+def test_a_completions_embedded_request_is_used_only_while_the_request_is_missing(
+    parts: Parts, order: tuple[str, ...], computed: int, kept_after: list[str]
+) -> None:
+    joiner, store, _, _ = parts
+    inference, calls = sample_inference("r1", T0), []
+
+    def embedded() -> dict[str, Any]:
+        calls.append(1)
+        return request_facts(inference.completion["request"], b"k")
+
+    facts = _facts("r1")
+    for stage in order:
+        joiner.observe("r1", 2, facts[stage], embedded if stage == "completion" else None)
+
+    assert len(calls) == computed
+    state = store.get("r1")
+    assert state is not None
+    assert [s for s in state["stages"] if s == EMBEDDED_REQUEST] == kept_after

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from audit.facts import Facts, completion_facts, request_facts, response_facts
 from audit.join import BATCH_WINDOW_S, Joiner
-from audit.record import EMBEDDED_REQUEST
 from llmops import topics
 from llmops.backoff import Backoff
 from llmops.dead_letter import RawEvent
@@ -39,15 +39,19 @@ SOURCES = (topics.REQUESTS, topics.COMPLETIONS, topics.RESPONSES)
 
 
 def stage_facts(topic: str, event: Any, user_key: bytes) -> dict[str, Facts]:
-    """The facts one event contributes, keyed by stage."""
+    """The facts one event contributes, keyed by stage (a completion's embedded request aside)."""
     if topic == topics.REQUESTS.name:
         return {"request": request_facts(event, user_key)}
     if topic == topics.COMPLETIONS.name:
-        return {
-            "completion": completion_facts(event),
-            EMBEDDED_REQUEST: request_facts(event["request"], user_key),
-        }
+        return {"completion": completion_facts(event)}
     return {"response": response_facts(event)}
+
+
+def embedded_request(topic: str, event: Any, user_key: bytes) -> Callable[[], Facts] | None:
+    """For a completion, the facts of the request it embeds, computed only if the join needs them."""
+    if topic != topics.COMPLETIONS.name:
+        return None
+    return lambda: request_facts(event["request"], user_key)
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,8 @@ class Ingest:
             try:
                 decoded = self.service.codec.decode(raw.value or b"", self.schemas[raw.topic])
                 facts = stage_facts(raw.topic, decoded, self.user_key)
-                delivery = self.joiner.observe(decoded["request_id"], raw.partition, facts)
+                embedded = embedded_request(raw.topic, decoded, self.user_key)
+                delivery = self.joiner.observe(decoded["request_id"], raw.partition, facts, embedded)
             except InvalidMessage as exc:
                 await self._dead_letter(raw, exc)
                 await stream.ack(event)

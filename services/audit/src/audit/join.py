@@ -33,7 +33,7 @@ from audit.facts import Facts
 from audit.indices import AuditIndices
 from audit.join_store import JoinState, JoinStore
 from audit.metric_defs import AuditMetrics
-from audit.record import STAGES, build_record
+from audit.record import EMBEDDED_REQUEST, STAGES, build_record
 from llmops.errors import InvalidMessage
 
 log = logging.getLogger(__name__)
@@ -87,9 +87,17 @@ class Joiner:
         self.unsaved: set[int] = set()
 
     def observe(
-        self, request_id: str, partition: int, facts: dict[str, Facts]
+        self,
+        request_id: str,
+        partition: int,
+        facts: dict[str, Facts],
+        embedded_request: Callable[[], Facts] | None = None,
     ) -> asyncio.Future[None] | None:
         """Add the facts of one event; return its record's delivery when this event completed the join.
+
+        ``embedded_request`` (a completion's) gives the facts of the request the event
+        embeds: they are computed and kept only while the join has not seen the request
+        itself, whose own facts are the same (the completion embeds it unchanged).
 
         An open join's state is only staged: it reaches the changelog at the next
         :meth:`JoinStore.write_staged` (the caller acknowledges the event after that), and
@@ -105,6 +113,10 @@ class Joiner:
             self.metrics.late_events.labels(",".join(facts)).inc()
             return None  # already sealed: a replay or a late event
         stages = {**state["stages"], **facts}
+        if "request" in stages:
+            stages.pop(EMBEDDED_REQUEST, None)
+        elif embedded_request is not None:
+            stages[EMBEDDED_REQUEST] = embedded_request()
         state = {**state, "stages": stages}
         if all(stage in stages for stage in STAGES):
             return self._seal_and_deliver(request_id, state)
