@@ -170,7 +170,7 @@ async def test_a_backlog_is_joined_as_it_is_read(
 ) -> None:
     """A catch-up reads the three topics in step (balanced polls, co-partitioned delivery), so
     its joins seal as they are read: about one changelog write per inference (the sealed
-    record), not an open state first (2.7 writes per inference when one topic ran ahead)."""
+    record), not an open state first (1.5 per inference when one topic ran ahead)."""
     backlog = 4000  # more events than one poll takes (10,000), so the polls' balance matters
     before = await _changelog_writes(noida.bootstrap)
     await produce(

@@ -5,10 +5,10 @@ budget (``Fetcher.fetched_records``). The fetcher drains its buffered partitions
 order their data arrived and stops when the budget is spent, and one fetch buffers up to
 ``max_partition_fetch_bytes`` per partition. So in a catch-up, a poll is the whole buffered
 backlog of the first partitions and nothing of the others: the audit worker read a
-backlog's requests and responses for seconds before its first completion, and every join
-stayed open long enough to write its open state to the changelog (2.7 writes per
-inference instead of 1). faust's own round-robin (``scheduler.iterate``) only orders what
-one poll returned.
+backlog's requests and responses for seconds before its first completion, and those joins
+stayed open long enough to write their open states to the changelog (1.5 writes per
+inference instead of 1.0 in a 6,000-inference catch-up). faust's own round-robin
+(``scheduler.iterate``) only orders what one poll returned.
 
 :func:`balanced_records` spends the budget evenly instead: each buffered partition gives at
 most its share (``max_records`` divided by the number of buffered partitions), and what it

@@ -46,7 +46,8 @@ class ServiceSettings(BaseSettings):
             workers of one group each keep their own partitions (unset: dynamic membership).
         faust_direct_delivery: A faust service's consumer hands a fetched message to its
             stream without faust's per-message task race when nothing has to wait
-            (:mod:`llmops.faust_consumer`); false keeps faust's own fetch loop.
+            (:mod:`llmops.faust_consumer`), and its polls share their budget evenly across
+            partitions (:mod:`llmops.balanced_fetch`); false keeps faust's own consumer.
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
