@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 import orjson
 from elasticsearch import AsyncElasticsearch
@@ -11,28 +10,18 @@ from elasticsearch import AsyncElasticsearch
 from audit.verify import VerifyReport, verify
 from llmops.clock import now_ms
 from llmops.codec import AvroCodec
-from llmops.errors import ConfigurationError
+from llmops.ops.ages import parse_age_ms, since_to_epoch_ms
 from llmops.schema_store import SchemaStore
-
-UNITS_MS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
-
-
-def parse_duration_ms(text: str) -> int:
-    """``"90s"``, ``"15m"``, ``"1h"``, ``"7d"`` -> milliseconds.
-
-    Raises:
-        ConfigurationError: For anything else.
-    """
-    match = re.fullmatch(r"\s*(\d+)\s*([smhd])\s*", text)
-    if not match:
-        raise ConfigurationError(f"invalid duration {text!r}: use a number and one of s, m, h, d (e.g. 1h)")
-    return int(match.group(1)) * UNITS_MS[match.group(2)]
 
 
 def run_verify(since: str, settle: str, es_url: str, kafka_bootstrap: str, index: str, as_json: bool) -> int:
-    """Verify the requests created from ``since`` ago until ``settle`` ago; print; 0 when all is well."""
+    """Verify the requests created from ``since`` until ``settle`` ago; print; 0 when all is well.
+
+    ``since`` is an age (``1h``, ``1h30m``) or an ISO-8601 instant, as for every ``--since``
+    of the CLI; ``settle`` is an age.
+    """
     now = now_ms()
-    since_ms, until_ms = now - parse_duration_ms(since), now - parse_duration_ms(settle)
+    since_ms, until_ms = since_to_epoch_ms(since, now), now - parse_age_ms(settle)
     report = asyncio.run(_verify(es_url, kafka_bootstrap, index, since_ms, until_ms))
     print(orjson.dumps(report.__dict__ | {"ok": report.ok}).decode() if as_json else render(report))
     return 0 if report.ok else 1
