@@ -26,6 +26,7 @@ from llmops.kafka_admin import ensure_topics
 from llmops.localstack.components import HOST, StackConfig
 from llmops.metric_defs import pipeline_metrics
 from llmops.stream_processor import EventProcessor
+from llmops.testing.helpers import minimal_request
 from llmops.topics import TopicSpec
 
 pytestmark = pytest.mark.integration
@@ -60,17 +61,7 @@ async def topic(noida_db: StackConfig) -> AsyncIterator[str]:
 
 
 def _request(codec: AvroCodec, request_id: str) -> bytes:
-    return codec.encode(
-        "request",
-        {
-            "request_id": request_id,
-            "tenant": "acme",
-            "model": "chat-default",
-            "messages": [{"role": "user", "content": "Hallo"}],
-            "params": {"max_tokens": 16},
-            "created_at": 1,
-        },
-    )
+    return codec.encode("request", minimal_request(request_id))
 
 
 async def _produce(bootstrap: str, topic: str, values: dict[bytes, bytes]) -> None:

@@ -16,6 +16,7 @@ from llmops.dead_letter import DeadLetterQueue, InvalidShareBudget, RawEvent
 from llmops.errors import RetriableError
 from llmops.metric_defs import pipeline_metrics
 from llmops.stream_processor import EventProcessor
+from llmops.testing.helpers import minimal_request
 
 TOPIC = "llm.completions.v1"
 SERVICE = "batchsvc"
@@ -78,14 +79,7 @@ def _processor(codec: AvroCodec, producer: Producer, budget: RecordingBudget) ->
 def _raw(codec: AvroCodec, request_id: str | None, offset: int) -> RawEvent:
     if request_id is None:
         return RawEvent(TOPIC, 0, offset, b"junk", b"not avro", ())
-    request = {
-        "request_id": request_id,
-        "tenant": "acme",
-        "model": "chat-default",
-        "messages": [{"role": "user", "content": "Hallo"}],
-        "params": {"max_tokens": 16},
-        "created_at": 1,
-    }
+    request = minimal_request(request_id)
     completion = {
         "request_id": request_id,
         "tenant": "acme",

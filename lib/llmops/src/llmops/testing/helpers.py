@@ -20,6 +20,18 @@ class Produced:
     headers: list[tuple[str, bytes]]
 
 
+def minimal_request(request_id: str) -> dict[str, Any]:
+    """The fewest fields of a valid ``request`` event (the codec fills in the defaults)."""
+    return {
+        "request_id": request_id,
+        "tenant": "acme",
+        "model": "chat-default",
+        "messages": [{"role": "user", "content": "Hallo"}],
+        "params": {"max_tokens": 16},
+        "created_at": 1,
+    }
+
+
 async def eventually(condition: Callable[[], bool], timeout_s: float = 5.0, poll_s: float = 0.005) -> None:
     """Wait until ``condition()`` holds; fail the test after ``timeout_s``.
 
