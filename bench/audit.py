@@ -1,6 +1,6 @@
 """Audit benchmark: records/s indexed end to end vs the raw ``_bulk`` rate of the same server.
 
-Both figures come from one noida-db started for the run (Kafka + Elasticsearch):
+Both figures of a round come from one noida-db started for it (Kafka + Elasticsearch):
 
 * ceiling: the same audit documents sent straight to ``_bulk`` (batches of 1000, two
   requests in flight, the audit template installed) into a fresh daily index, deleted
@@ -237,7 +237,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="rounds (each on a fresh server); the verdict is their median"
     )
-    parser.add_argument("--profile", type=Path, help="write the worker's py-spy stacks (raw) here")
+    parser.add_argument(
+        "--profile", type=Path, help="write the worker's py-spy stacks (raw) here; runs one round"
+    )
     args = parser.parse_args(argv)
     load_before = _load_average()
     rounds = [
